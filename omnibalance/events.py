@@ -1,0 +1,80 @@
+"""The event log: what happened, in words a classroom can read.
+
+Example: ``2015 Q2  Nicaragua offers naval access to Russia for arms and police training:
+accepted (Russia discounts the terms by 0.05 M)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .theory.dynamics import CLASS_NAMES
+
+KIND_OF_DEAL = {"security": "arms and police training", "economic": "investment and loans"}
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    step: int
+    date: str
+    kind: str
+    regime: str
+    power: str | None
+    text: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.date}  {self.text}" + (f"  [{self.note}]" if self.note else "")
+
+
+class EventLog:
+    """An append-only list of :class:`LogEvent`, newest last."""
+
+    def __init__(self, case):
+        self.case = case
+        self.events: list[LogEvent] = []
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def add(self, step, kind, regime, power, text, note="") -> None:
+        pid = power if isinstance(power, str) or power is None else power.pid
+        self.events.append(LogEvent(step, self.case.date(step), kind, regime.rid, pid, text,
+                                    note))
+
+    def proposal(self, step, regime, power, prop, terms, reason) -> None:
+        from .agents import ASSET_PHRASE
+
+        offer = ASSET_PHRASE[prop.main_asset]
+        text = (f"{regime.name} offers {offer} to {power.name} for "
+                f"{KIND_OF_DEAL[prop.kind]}: ")
+        if terms is None:
+            text += f"refused ({reason})"
+            kind = "refusal"
+        else:
+            kind = "deal"
+            if terms.transfer < 0:
+                text += f"accepted ({power.name} discounts the terms by {-terms.transfer:.2f} M)"
+            else:
+                text += f"accepted ({regime.name} concedes {terms.transfer:.2f} M more)"
+        self.add(step, kind, regime, power, text)
+
+    def tie_change(self, step, regime, power, old: int, new: int) -> None:
+        names = {0: "no tie", 1: "a partnership", 2: "a patron-client tie"}
+        verb = "becomes" if new > old else "falls back to"
+        self.add(step, "tie", regime, power,
+                 f"{regime.name}-{power.name}: {names[old]} {verb} {names[new]}",
+                 CLASS_NAMES[new])
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame([e.__dict__ for e in self.events],
+                            columns=["step", "date", "kind", "regime", "power", "text", "note"])
+
+    def lines(self, newest_first: bool = False, limit: int | None = None) -> list[str]:
+        ev = self.events[::-1] if newest_first else self.events
+        return [str(e) for e in (ev[:limit] if limit else ev)]

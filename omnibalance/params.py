@@ -1,0 +1,286 @@
+"""One declaration per parameter.
+
+Every number the model reads is declared here once, with its meaning, unit, default, allowed
+range and source. The model, the scenario loader and its validation, the classroom sliders, the
+sensitivity bounds and the parameter table in ``docs/ODD.md`` all read these declarations; none
+of them keeps a second copy of a default or a range.
+
+Three kinds of declaration:
+
+* :data:`PARAMETERS` -- global model parameters (one value per run). A scenario's
+  ``[parameters]`` table or a sweep design may override them by name.
+* :data:`REGIME_FIELDS` -- the state a scenario gives each regime (ideology, mandate, ...).
+  Overridable as ``regimes.<ID>.<field>``.
+* :data:`POWER_FIELDS` -- the attributes of each great power (capability, budget, ...).
+  Overridable as ``powers.<ID>.<field>``.
+
+Time step: one quarter. Money: constant US$ millions. "x M" means "as a multiple of the
+regime's annual military budget M_i", the scale MODEL.md asks every deal to be reported in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ASSET_KINDS: tuple[str, ...] = ("naval", "energy", "territory", "political", "market")
+"""Asset kinds a regime can open to a patron (MODEL.md section 2): naval access, energy
+stakes, territory/installations (e.g. a GLONASS station), political support (recognitions,
+UN votes), and market access."""
+
+RULES: tuple[str, ...] = ("omnibalance", "balance_of_threat", "balance_of_power", "bandwagon")
+"""The alignment rules under test (David 1991; Walt 1987; Waltz 1979; bandwagoning)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: what it means in the theory and what values it may take."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    meaning: str
+    source: str
+    group: str
+    kind: type = float
+
+    def check(self, value: object) -> str | None:
+        """Return why ``value`` is not allowed, or ``None`` if it is."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"must be a number ({self.kind.__name__}), got {type(value).__name__}"
+        if self.kind is int and float(value) != int(value):
+            return "must be a whole number"
+        if not (self.low <= value <= self.high):
+            return f"must be in [{_fmt(self.low)}, {_fmt(self.high)}]"
+        return None
+
+    @property
+    def allowed(self) -> str:
+        return f"{self.kind.__name__} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+CAL = "calibrated (docs/ODD.md, Calibration)"
+ASSUMED = "modelling assumption (docs/ODD.md)"
+
+
+def _p(name, default, low, high, unit, meaning, source=ASSUMED, group="", kind=float) -> Param:
+    return Param(name, default, low, high, unit, meaning, source, group, kind)
+
+
+_GLOBAL: list[Param] = [
+    # --- threats (MODEL.md 3.2) ---
+    _p("us_pressure", 0.6, 0.0, 1.0, "index 0-1",
+       "Hegemon's pressure policy: scale of the pressure it puts on hostile regimes.",
+       "MODEL.md 3.2; swept in the threat sweep", "threat"),
+    _p("internal_threat", 0.25, 0.0, 1.0, "probability-scale index 0-1",
+       "Baseline internal threat of a regime with mandate 0.5 (opposition, unrest, coup risk).",
+       "MODEL.md 2; swept in the threat sweep", "threat"),
+    _p("mandate_effect", 0.8, 0.0, 2.0, "threat per unit mandate",
+       "How much a weaker mandate raises baseline internal threat: baseline = internal_threat "
+       "+ mandate_effect * (0.5 - mandate).", "David 1991 (weak legitimacy); MODEL.md 2", "threat"),
+    _p("opposition_backing", 0.4, 0.0, 1.0, "share",
+       "Share of hegemon pressure that works through the domestic opposition (raises internal "
+       "threat) rather than as direct external threat.", "MODEL.md 3.2", "threat"),
+    _p("pressure_ideology", 0.7, 0.0, 2.0, "pressure per unit distance",
+       "Weight of ideological distance from the hegemon in its pressure on a regime.",
+       "MODEL.md 3.2", "threat"),
+    _p("pressure_autocracy", 0.3, 0.0, 2.0, "pressure per unit autocracy",
+       "Weight of autocracy in the hegemon's pressure on a regime.", "MODEL.md 3.2", "threat"),
+    _p("pressure_rival_ties", 0.3, 0.0, 2.0, "pressure per unit tie",
+       "Weight of the regime's ties to the hegemon's rivals in the hegemon's pressure.",
+       "MODEL.md 3.2", "threat"),
+    _p("appeasement", 0.5, 0.0, 1.0, "share",
+       "How far a tie to the hegemon itself lowers its pressure (appeasing the threat).",
+       "David 1991 (appeasing secondary threats)", "threat"),
+    _p("deterrence_ties", 1.5, 0.0, 10.0, "per unit rivalry-weighted tie",
+       "How fast deterrence of the direct threat rises with ties to the hegemon's rivals.",
+       "Valley (essay): 'a new target for U.S. hostility'", "threat"),
+    _p("deterrence_stakes", 0.3, 0.0, 10.0, "per unit stake (x M)",
+       "How fast deterrence rises with rivals' stakes (investment plus debt) in the regime.",
+       "Valley (essay): sunk investment makes a US move Russia's problem too", "threat"),
+    _p("threat_reversion", 0.15, 0.0, 1.0, "share per quarter",
+       "Speed at which internal threat reverts to its baseline.", ASSUMED, "threat"),
+    _p("recession_threat", 1.5, 0.0, 10.0, "threat per unit annual contraction",
+       "Rise in internal threat per unit of negative annual growth.", ASSUMED, "threat"),
+    _p("opposition_effect", 0.3, 0.0, 2.0, "threat per unit pressure",
+       "Rise in internal threat per unit of hegemon pressure routed through the opposition.",
+       "MODEL.md 3.2", "threat"),
+    _p("security_aid_effect", 0.6, 0.0, 5.0, "threat per unit aid (x M)",
+       "Fall in internal threat per unit of security aid (arms, police training), in annual "
+       "military budgets.", "Valley (essay): Russian help modernising Ortega's police", "threat"),
+    # --- hazard (MODEL.md 3.3) ---
+    _p("hazard_internal", 0.12, 0.0, 1.0, "probability per quarter",
+       "Leader-removal hazard at maximal internal threat (e_in).", "MODEL.md 3.3", "hazard"),
+    _p("hazard_external", 0.08, 0.0, 1.0, "probability per quarter",
+       "Leader-removal hazard at maximal effective external threat (e_ex).", "MODEL.md 3.3",
+       "hazard"),
+    _p("hazard_exponent", 2.0, 0.5, 5.0, "dimensionless",
+       "Convexity g of hazard in threat: h = 1 - (1 - e_in T_in^g)(1 - e_ex T_ex^g).",
+       "MODEL.md 3.3", "hazard"),
+    _p("election_base", -0.5, -5.0, 5.0, "log-odds",
+       "Log-odds that an incumbent loses a scheduled election at mandate 0.5, zero growth and "
+       "zero internal threat.", ASSUMED, "hazard"),
+    _p("election_mandate", 6.0, 0.0, 20.0, "log-odds per unit mandate",
+       "How much a stronger mandate lowers the log-odds of losing an election.", ASSUMED,
+       "hazard"),
+    _p("election_economy", 20.0, 0.0, 100.0, "log-odds per unit annual growth",
+       "How much growth lowers the log-odds of losing an election.", ASSUMED, "hazard"),
+    _p("election_threat", 2.0, 0.0, 10.0, "log-odds per unit internal threat",
+       "How much internal threat raises the log-odds of losing an election.", ASSUMED, "hazard"),
+    # --- economy (MODEL.md 3.1) ---
+    _p("growth_mean", 0.03, -0.2, 0.2, "annual growth rate",
+       "Long-run mean of a regime's annual growth (AR(1)).", ASSUMED, "economy"),
+    _p("growth_persistence", 0.85, 0.0, 0.99, "per quarter",
+       "AR(1) persistence of growth.", ASSUMED, "economy"),
+    _p("growth_sd", 0.01, 0.0, 0.1, "annual growth rate",
+       "Standard deviation of the quarterly growth innovation.", ASSUMED, "economy"),
+    _p("investment_growth", 0.02, 0.0, 0.5, "annual growth per unit investment (x M)",
+       "Growth added by one annual military budget's worth of foreign investment.", ASSUMED,
+       "economy"),
+    # --- the regime's decision (MODEL.md 3.4) ---
+    _p("omega", 0.5, 0.0, 1.0, "weight",
+       "Weight of the secondary threat (the primary threat weighs 1).", "David 1991", "decision"),
+    _p("office_value", 20.0, 0.0, 200.0, "x M",
+       "Value to the leader of staying in office over the planning horizon.", CAL, "decision"),
+    _p("horizon", 8, 1, 40, "quarters",
+       "Planning horizon over which a leader counts the fall in hazard a deal brings.", ASSUMED,
+       "decision", int),
+    _p("concession_accountability", 0.6, 0.0, 10.0, "x M per unit accountability",
+       "Concession cost of a deal for an accountable (democratic) leader, per unit (1 - autocracy).",
+       "MODEL.md 3.4", "decision"),
+    _p("concession_ideology", 1.2, 0.0, 10.0, "x M per unit distance",
+       "Concession cost per unit of ideological distance between regime and patron.",
+       "MODEL.md 3.4", "decision"),
+    _p("alignment_value", 1.0, 0.0, 20.0, "x M",
+       "Fixed value a threat-blind leader (balance of power, bandwagon) puts on a deal with its "
+       "target.", "Waltz 1979; MODEL.md 3.4", "decision"),
+    _p("economic_value", 0.3, 0.0, 5.0, "per unit investment",
+       "Direct value (rents, jobs) a leader puts on each unit of foreign investment, under every "
+       "rule.", ASSUMED, "decision"),
+    # --- deals and bargaining (MODEL.md 3.5) ---
+    _p("security_deal_size", 0.15, 0.0, 2.0, "x M per deal",
+       "Security aid (arms, police training) one security deal delivers.",
+       "Valley (essay): 50 T-72B tanks (~$80M) against a ~$79M budget", "deal"),
+    _p("economic_deal_size", 0.3, 0.0, 5.0, "x M per deal",
+       "Investment or loans one economic deal delivers.", ASSUMED, "deal"),
+    _p("security_credit_share", 0.8, 0.0, 1.0, "share",
+       "Share of security aid sold on credit (it becomes debt to the patron).",
+       "Valley (essay): equipment on credit", "deal"),
+    _p("economic_credit_share", 0.4, 0.0, 1.0, "share",
+       "Share of an economic deal that is a loan (debt) rather than equity investment.",
+       "Valley (essay): loans and restructuring to Venezuela", "deal"),
+    _p("beta", 0.3, 0.0, 0.5, "share",
+       "Regime's bargaining power in the generalised Nash split (beta < 0.5: the patron is "
+       "stronger).", "Nash 1950; Morrow 1991", "deal"),
+    _p("denial_weight", 0.4, 0.0, 10.0, "x M per unit rivalry",
+       "Value to a patron of denying a rival a client in that rival's region.", ASSUMED, "deal"),
+    _p("access_value", 1.0, 0.0, 10.0, "x M per unit asset",
+       "Scale of the value of a regime's assets to a patron (times its interest weights).",
+       ASSUMED, "deal"),
+    _p("repayment_rate", 0.03, 0.0, 0.5, "share of debt per quarter",
+       "Share of its debt a regime services each quarter in normal times.", ASSUMED, "deal"),
+    _p("recession_repayment", 0.3, 0.0, 1.0, "multiplier",
+       "Repayment in recession relative to normal times.",
+       "Valley (essay): restructuring of Venezuelan debt", "deal"),
+    _p("debt_scale", 2.0, 0.1, 20.0, "x M",
+       "Debt ratio at which the patron's expected repayment rate halves.", ASSUMED, "deal"),
+    _p("stake_depreciation", 0.02, 0.0, 0.5, "share per quarter",
+       "Depreciation of a patron's sunk stake (investment and installed access).", ASSUMED,
+       "deal"),
+    _p("stake_loss_on_fall", 0.5, 0.0, 1.0, "share",
+       "Share of a patron's stake lost when the leader falls and the successor is hostile.",
+       ASSUMED, "deal"),
+    # --- ties and classification (MODEL.md 3.6-3.7) ---
+    _p("tie_decay", 0.08, 0.0, 1.0, "share per quarter",
+       "Share of a tie lost every quarter without renewal.", ASSUMED, "ties"),
+    _p("tie_gain", 1.5, 0.0, 10.0, "tie per unit deal (x M)",
+       "Tie gained per unit of deal size, applied to the gap 1 - tau.", ASSUMED, "ties"),
+    _p("security_memory", 0.9, 0.0, 1.0, "discount per quarter",
+       "Discount on past security aid when measuring a client's dependence (about 2.5 years).",
+       ASSUMED, "ties"),
+    _p("pc_tie", 0.5, 0.0, 1.0, "tie",
+       "Tie at or above which a pair can be patron-client.", "MODEL.md 3.7", "ties"),
+    _p("partnership_tie", 0.2, 0.0, 1.0, "tie",
+       "Tie at or above which a pair is at least a partnership.", "MODEL.md 3.7", "ties"),
+    _p("pc_dependence", 0.5, 0.0, 1.0, "share",
+       "Share of discounted security support from one patron that marks dependence.",
+       "MODEL.md 3.7", "ties"),
+    _p("pc_share", 0.45, 0.0, 1.0, "share",
+       "Bargaining share at or below which a client is dependent rather than a partner.",
+       "MODEL.md 3.7", "ties"),
+]
+
+PARAMETERS: dict[str, Param] = {p.name: p for p in _GLOBAL}
+
+
+_REGIME: list[Param] = [
+    _p("ideology", 0.0, -1.0, 1.0, "-1 anti-US left .. +1 pro-US",
+       "The leader's ideology x_i.", "MODEL.md 2", "regime"),
+    _p("autocracy", 0.3, 0.0, 1.0, "index 0-1",
+       "Autocracy a_i: 0 fully accountable, 1 unaccountable.", "MODEL.md 2", "regime"),
+    _p("mandate", 0.5, 0.0, 1.0, "share",
+       "Genuine popular support for the leader (not a vote share inflated by fraud).",
+       "MODEL.md 2", "regime"),
+    _p("military_budget", 100.0, 1.0, 1e6, "US$M per year",
+       "Annual military budget M_i: the scale in which aid, debt and assets are reported.",
+       "MODEL.md 2", "regime"),
+    _p("growth", 0.03, -0.3, 0.3, "annual growth rate", "Initial annual growth g_i.",
+       "MODEL.md 2", "regime"),
+    _p("opposition_ideology", 0.5, -1.0, 1.0, "-1 .. +1",
+       "Mean ideology of a successor drawn when the leader is removed or loses an election.",
+       "MODEL.md 3.3", "regime"),
+    _p("internal_threat_offset", 0.0, -1.0, 1.0, "threat",
+       "Case-specific shift of baseline internal threat.", "MODEL.md 2", "regime"),
+]
+for _k in ASSET_KINDS:
+    _REGIME.append(_p(f"asset_{_k}", 0.0, 0.0, 10.0, "x M per deal",
+                      f"Value of the regime's {_k} assets opened in a deal (before the patron's "
+                      "interest weight).", "MODEL.md 2", "regime"))
+REGIME_FIELDS: dict[str, Param] = {p.name: p for p in _REGIME}
+
+_POWER: list[Param] = [
+    _p("capability", 100.0, 0.0, 1e5, "US$bn military expenditure",
+       "Capability C_p; 'strongest' means largest C_p.", "MODEL.md 2 (SIPRI-like measure)",
+       "power"),
+    _p("budget", 200.0, 0.0, 1e6, "US$M per quarter",
+       "Budget for aid and investment in the region each quarter.", "MODEL.md 2", "power"),
+    _p("ideology", 0.0, -1.0, 1.0, "-1 .. +1",
+       "Position on the regimes' ideological scale (the US is +1).", "MODEL.md 2", "power"),
+    _p("sunk_weight", 0.5, 0.0, 1.0, "weight",
+       "How far the power's existing stake counts when it decides to keep a client alive.",
+       "MODEL.md 2; Valley (essay) on Venezuela after 2013", "power"),
+    _p("regional_stake", 0.0, 0.0, 1.0, "weight",
+       "How much the power cares about the region as its own (the hegemon: 1).",
+       "MODEL.md 2", "power"),
+]
+for _k in ASSET_KINDS:
+    _POWER.append(_p(f"interest_{_k}", 0.5, 0.0, 5.0, "weight",
+                     f"Interest weight w[p,{_k}] of the power in {_k} assets.", "MODEL.md 2",
+                     "power"))
+POWER_FIELDS: dict[str, Param] = {p.name: p for p in _POWER}
+
+
+def defaults() -> dict[str, float]:
+    """The default value of every global parameter."""
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def parameter_table_markdown() -> str:
+    """The parameter tables of docs/ODD.md, generated from the declarations."""
+    out: list[str] = []
+    for title, table in (("Global parameters", PARAMETERS), ("Regime fields", REGIME_FIELDS),
+                         ("Great-power fields", POWER_FIELDS)):
+        out.append(f"#### {title}\n")
+        out.append("| name | default | range | unit | meaning | source |")
+        out.append("|---|---|---|---|---|---|")
+        for p in table.values():
+            meaning = p.meaning.replace("|", "\\|")
+            out.append(f"| `{p.name}` | {_fmt(p.default)} | [{_fmt(p.low)}, {_fmt(p.high)}] | "
+                       f"{p.unit} | {meaning} | {p.source} |")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,331 @@
+"""Case scenarios as data: TOML files in the top-level ``seeds/`` folder.
+
+A scenario gives the great powers, the regimes with their leaders' state, the rivalries, the
+pairs a scenario bars (with the reason), scheduled events (elections, recessions, leader
+changes) and the observed facts the essay reports, each with a citation. Everything is checked
+against the declarations in :mod:`omnibalance.params`; a mistake raises :class:`ConfigError`
+naming the file, the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import ConfigError, unknown_key
+from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param
+
+SEEDS_DIR = Path(os.environ.get("OMNIBALANCE_SEEDS", Path(__file__).resolve().parent.parent
+                                / "seeds"))
+
+EVENT_KINDS = ("election", "leader_change", "recession", "observed")
+ELECTION_OUTCOMES = ("endogenous", "incumbent", "challenger")
+_DATE = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True)
+class PowerSpec:
+    """A great power: its id (e.g. "RUS"), display name and declared fields."""
+
+    id: str
+    name: str
+    values: MappingProxyType
+
+
+@dataclass(frozen=True)
+class RegimeSpec:
+    """A regime at the scenario's start: leader, declared fields, barred patrons, source."""
+
+    id: str
+    name: str
+    leader: str
+    values: MappingProxyType
+    barred: MappingProxyType
+    source: str
+    start: int = 0
+    """Step at which the regime enters (e.g. Kirchner's government from 2007 Q4)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A scheduled event at step ``step``. ``observed`` events force nothing: they are the
+    facts the essay reports, shown beside the simulated log for comparison."""
+
+    step: int
+    date: str
+    kind: str
+    regime: str
+    fields: MappingProxyType
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    name: str
+    description: str
+    start_year: int
+    start_quarter: int
+    steps: int
+    hegemon: str
+    citation: str
+    parameters: MappingProxyType
+    powers: tuple[PowerSpec, ...]
+    regimes: tuple[RegimeSpec, ...]
+    rivalry: MappingProxyType
+    events: tuple[Event, ...] = field(default_factory=tuple)
+    path: str = ""
+
+    def date(self, step: int) -> str:
+        """The calendar quarter of ``step``, e.g. "2013 Q2"."""
+        q = self.start_quarter - 1 + step
+        return f"{self.start_year + q // 4} Q{q % 4 + 1}"
+
+    def step_of(self, date: str) -> int:
+        """The step of a "YYYYQn" date (may be negative or beyond the run)."""
+        m = _DATE.match(date.replace(" ", ""))
+        if not m:
+            raise ValueError(f"not a date of the form YYYYQn: {date!r}")
+        return (int(m.group(1)) - self.start_year) * 4 + int(m.group(2)) - self.start_quarter
+
+    def power_index(self, pid: str) -> int:
+        return [p.id for p in self.powers].index(pid)
+
+    def regime_index(self, rid: str) -> int:
+        return [r.id for r in self.regimes].index(rid)
+
+    def with_overrides(self, overrides: dict[str, Any], where: str = "overrides") -> Scenario:
+        """A copy with global parameters and ``regimes.ID.field`` / ``powers.ID.field`` changed."""
+        params = dict(self.parameters)
+        regimes = {r.id: r for r in self.regimes}
+        powers = {p.id: p for p in self.powers}
+        for key, value in overrides.items():
+            parts = key.split(".")
+            if len(parts) == 1:
+                decl = PARAMETERS.get(key)
+                if decl is None:
+                    raise unknown_key(where, "parameter", key, list(PARAMETERS) + [
+                        f"regimes.{r}.<field>" for r in regimes] + [
+                        f"powers.{p}.<field>" for p in powers])
+                params[key] = _check_value(where, key, value, decl)
+            elif len(parts) == 3 and parts[0] in ("regimes", "powers"):
+                table, fields = (regimes, REGIME_FIELDS) if parts[0] == "regimes" else (
+                    powers, POWER_FIELDS)
+                if parts[1] not in table:
+                    raise unknown_key(where, parts[0], parts[1], table)
+                if parts[2] not in fields:
+                    raise unknown_key(where, f"{parts[0]}.{parts[1]}", parts[2], fields)
+                obj = table[parts[1]]
+                vals = dict(obj.values)
+                vals[parts[2]] = _check_value(where, key, value, fields[parts[2]])
+                table[parts[1]] = replace(obj, values=MappingProxyType(vals))
+            else:
+                raise ConfigError(where, "parameter", key,
+                                  "use a parameter name, regimes.<ID>.<field> or "
+                                  "powers.<ID>.<field>")
+        return replace(self, parameters=MappingProxyType(params),
+                       regimes=tuple(regimes[r.id] for r in self.regimes),
+                       powers=tuple(powers[p.id] for p in self.powers))
+
+
+def _check_value(where: str, fieldname: str, value: Any, decl: Param) -> float:
+    problem = decl.check(value)
+    if problem:
+        raise ConfigError(where, fieldname, value, problem)
+    return decl.kind(value)
+
+
+def _require(where: str, table: dict, key: str, kind: type | tuple, path: str) -> Any:
+    if key not in table:
+        raise ConfigError(where, f"{path}{key}", "(missing)", "this field is required")
+    value = table[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ConfigError(where, f"{path}{key}", value, f"must be a {names}")
+    return value
+
+
+def _only(where: str, table: dict, allowed: set[str] | dict, path: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise unknown_key(where, path.rstrip(".") or "top level", key, allowed)
+
+
+def _declared(where: str, table: dict, decls: dict[str, Param], path: str,
+              extra: set[str]) -> dict[str, float]:
+    _only(where, table, set(decls) | extra, path)
+    values = {name: d.default for name, d in decls.items()}
+    for name, decl in decls.items():
+        if name in table:
+            values[name] = _check_value(where, f"{path}{name}", table[name], decl)
+    return values
+
+
+def _date(where: str, value: Any, fieldname: str) -> tuple[int, int]:
+    if not isinstance(value, str) or not _DATE.match(value.replace(" ", "")):
+        raise ConfigError(where, fieldname, value, 'must be a quarter written "YYYYQn", e.g. '
+                          '"2007Q1"')
+    m = _DATE.match(value.replace(" ", ""))
+    return int(m.group(1)), int(m.group(2))
+
+
+_TOP = {"scenario", "parameters", "powers", "rivalry", "regimes", "events"}
+_SCEN = {"id", "name", "description", "start", "steps", "hegemon", "citation"}
+_EVENT = {"date", "kind", "regime", "outcome", "leader", "ideology", "mandate", "autocracy",
+          "growth", "quarters", "power", "note", "source"}
+
+
+def parse_scenario(data: dict, where: str) -> Scenario:
+    """Check a parsed TOML table and build a :class:`Scenario`."""
+    _only(where, data, _TOP, "")
+    scen = _require(where, data, "scenario", dict, "")
+    _only(where, scen, _SCEN, "scenario.")
+    sid = _require(where, scen, "id", str, "scenario.")
+    name = _require(where, scen, "name", str, "scenario.")
+    year, quarter = _date(where, _require(where, scen, "start", str, "scenario."),
+                          "scenario.start")
+    steps = _require(where, scen, "steps", int, "scenario.")
+    if not 1 <= steps <= 2000:
+        raise ConfigError(where, "scenario.steps", steps, "must be in [1, 2000]")
+    hegemon = _require(where, scen, "hegemon", str, "scenario.")
+    citation = _require(where, scen, "citation", str, "scenario.")
+
+    params_tbl = data.get("parameters", {})
+    if not isinstance(params_tbl, dict):
+        raise ConfigError(where, "parameters", params_tbl, "must be a table")
+    _only(where, params_tbl, PARAMETERS, "parameters.")
+    params = {k: _check_value(where, f"parameters.{k}", v, PARAMETERS[k])
+              for k, v in params_tbl.items()}
+
+    powers_tbl = _require(where, data, "powers", dict, "")
+    powers = []
+    for pid, tbl in powers_tbl.items():
+        if not isinstance(tbl, dict):
+            raise ConfigError(where, f"powers.{pid}", tbl, "must be a table")
+        values = _declared(where, tbl, POWER_FIELDS, f"powers.{pid}.", {"name"})
+        powers.append(PowerSpec(pid, str(tbl.get("name", pid)), MappingProxyType(values)))
+    pids = [p.id for p in powers]
+    if hegemon not in pids:
+        raise unknown_key(where, "scenario.hegemon", hegemon, pids)
+
+    rivalry: dict[tuple[str, str], float] = {}
+    for key, value in data.get("rivalry", {}).items():
+        pair = key.split("-")
+        if len(pair) != 2 or pair[0] not in pids or pair[1] not in pids:
+            raise ConfigError(where, f"rivalry.{key}", value,
+                              f"keys are two power ids joined by '-', from {', '.join(pids)}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ConfigError(where, f"rivalry.{key}", value, "must be a number in [0, 1]")
+        rivalry[(pair[0], pair[1])] = rivalry[(pair[1], pair[0])] = float(value)
+
+    regimes_tbl = _require(where, data, "regimes", dict, "")
+    if not regimes_tbl:
+        raise ConfigError(where, "regimes", "{}", "at least one regime is required")
+    regimes = []
+    probe = Scenario(sid, name, "", year, quarter, steps, hegemon, citation,
+                     MappingProxyType({}), (), (), MappingProxyType({}))
+    for rid, tbl in regimes_tbl.items():
+        path = f"regimes.{rid}."
+        if not isinstance(tbl, dict):
+            raise ConfigError(where, f"regimes.{rid}", tbl, "must be a table")
+        values = _declared(where, tbl, REGIME_FIELDS, path,
+                           {"name", "leader", "barred", "source", "enters"})
+        barred = tbl.get("barred", {})
+        if not isinstance(barred, dict):
+            raise ConfigError(where, f"{path}barred", barred,
+                              'must be a table of power id = "reason"')
+        for pid, reason in barred.items():
+            if pid not in pids:
+                raise unknown_key(where, f"{path}barred", pid, pids)
+            if not isinstance(reason, str) or not reason:
+                raise ConfigError(where, f"{path}barred.{pid}", reason,
+                                  "must be a non-empty string giving the reason")
+        start = 0
+        if "enters" in tbl:
+            _date(where, tbl["enters"], f"{path}enters")
+            start = max(0, probe.step_of(tbl["enters"]))
+        regimes.append(RegimeSpec(rid, str(tbl.get("name", rid)), str(tbl.get("leader", "")),
+                                  MappingProxyType(values), MappingProxyType(dict(barred)),
+                                  str(tbl.get("source", "")), start))
+    rids = [r.id for r in regimes]
+
+    events = []
+    raw_events = data.get("events", [])
+    if not isinstance(raw_events, list):
+        raise ConfigError(where, "events", raw_events, "must be an array of tables [[events]]")
+    for n, ev in enumerate(raw_events):
+        path = f"events[{n}]."
+        if not isinstance(ev, dict):
+            raise ConfigError(where, f"events[{n}]", ev, "must be a table")
+        _only(where, ev, _EVENT, path)
+        date = _require(where, ev, "date", str, path)
+        _date(where, date, f"{path}date")
+        kind = _require(where, ev, "kind", str, path)
+        if kind not in EVENT_KINDS:
+            raise unknown_key(where, f"{path}kind", kind, EVENT_KINDS)
+        rid = _require(where, ev, "regime", str, path)
+        if rid not in rids:
+            raise unknown_key(where, f"{path}regime", rid, rids)
+        fields = {k: v for k, v in ev.items() if k not in ("date", "kind", "regime", "note",
+                                                              "source")}
+        for k in ("ideology", "mandate", "autocracy"):
+            if k in fields:
+                fields[k] = _check_value(where, f"{path}{k}", fields[k], REGIME_FIELDS[k])
+        if "growth" in fields:
+            fields["growth"] = _check_value(where, f"{path}growth", fields["growth"],
+                                            REGIME_FIELDS["growth"])
+        if "quarters" in fields and (not isinstance(fields["quarters"], int)
+                                     or isinstance(fields["quarters"], bool)
+                                     or fields["quarters"] < 1):
+            raise ConfigError(where, f"{path}quarters", fields["quarters"],
+                              "must be a whole number >= 1")
+        if kind == "election":
+            outcome = fields.setdefault("outcome", "endogenous")
+            if outcome not in ELECTION_OUTCOMES:
+                raise unknown_key(where, f"{path}outcome", outcome, ELECTION_OUTCOMES)
+        if kind == "recession" and "growth" not in fields:
+            raise ConfigError(where, f"{path}growth", "(missing)",
+                              "a recession needs its annual growth shock, e.g. -0.05")
+        if "power" in fields and fields["power"] not in pids:
+            raise unknown_key(where, f"{path}power", fields["power"], pids)
+        events.append(Event(probe.step_of(date), date, kind, rid, MappingProxyType(fields),
+                            str(ev.get("note", "")), str(ev.get("source", ""))))
+    events.sort(key=lambda e: e.step)
+    return Scenario(sid, name, str(scen.get("description", "")), year, quarter, steps, hegemon,
+                    citation, MappingProxyType(params), tuple(powers), tuple(regimes),
+                    MappingProxyType(rivalry), tuple(events), where)
+
+
+def scenario_path(name_or_path: str | os.PathLike) -> Path:
+    """Resolve a preset name ("nicaragua_2007") or a path to a scenario file."""
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or p.exists():
+        return p
+    return SEEDS_DIR / f"{name_or_path}.toml"
+
+
+def load_scenario(name_or_path: str | os.PathLike) -> Scenario:
+    """Load and check a scenario by preset name or path. Raises :class:`ConfigError`."""
+    path = scenario_path(name_or_path)
+    where = str(path)
+    if not path.exists():
+        presets = list_presets()
+        raise unknown_key("scenario", "name", str(name_or_path), presets) if not str(
+            name_or_path).endswith(".toml") else ConfigError(where, "file", str(name_or_path),
+                                                              "no such file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(where, "TOML", "(file)", f"malformed TOML: {exc}") from None
+    return parse_scenario(data, where)
+
+
+def list_presets() -> list[str]:
+    """Names of the scenario presets in ``seeds/``."""
+    return sorted(p.stem for p in SEEDS_DIR.glob("*.toml"))

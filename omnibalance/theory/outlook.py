@@ -1,0 +1,69 @@
+"""What a regime's threats will be next quarter, given its ties and the aid it receives.
+
+One function serves both the model's actual update and a leader's forecast of each option
+(MODEL.md 3.2 and 3.4), so that leaders forecast with the model's own equations. Arrays over
+powers sit on the last axis; any leading axes (options, regimes, runs) broadcast.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .threat import (
+    deterrence,
+    external_threat,
+    hazard_components,
+    hegemon_pressure,
+    internal_threat_next,
+    split_pressure,
+)
+
+
+class Threats(NamedTuple):
+    pressure: np.ndarray
+    opposition_pressure: np.ndarray
+    deterrence: np.ndarray
+    t_ex: np.ndarray
+    t_in: np.ndarray
+    h_in: np.ndarray
+    h_ex: np.ndarray
+
+
+def threats(*, tau, stake, debt, rivalry_to_hegemon, hegemon, ideological_distance, autocracy,
+            t_in_prev, baseline, growth, security_aid, p) -> Threats:
+    """Threats and hazard components implied by ties ``tau``, stakes and debts (per power).
+
+    ``rivalry_to_hegemon[q]`` is R[hegemon, q] with 0 at the hegemon itself; ``security_aid``
+    the protective security aid received last quarter (x M); ``p`` the global parameters.
+    """
+    rival_ties = (tau * rivalry_to_hegemon).sum(axis=-1)
+    rival_stakes = ((stake + debt) * rivalry_to_hegemon).sum(axis=-1)
+    pressure = hegemon_pressure(
+        ideological_distance, autocracy, rival_ties, tau[..., hegemon],
+        us_pressure=p["us_pressure"], pressure_ideology=p["pressure_ideology"],
+        pressure_autocracy=p["pressure_autocracy"], pressure_rival_ties=p["pressure_rival_ties"],
+        appeasement=p["appeasement"])
+    opp, direct = split_pressure(pressure, opposition_backing=p["opposition_backing"])
+    det = deterrence(rival_ties, rival_stakes, deterrence_ties=p["deterrence_ties"],
+                     deterrence_stakes=p["deterrence_stakes"])
+    t_ex = external_threat(direct, det)
+    t_in = internal_threat_next(
+        t_in_prev, baseline, growth, opp, security_aid, threat_reversion=p["threat_reversion"],
+        recession_threat=p["recession_threat"], opposition_effect=p["opposition_effect"],
+        security_aid_effect=p["security_aid_effect"])
+    h_in, h_ex = hazard_components(t_in, t_ex, hazard_internal=p["hazard_internal"],
+                                   hazard_external=p["hazard_external"],
+                                   hazard_exponent=p["hazard_exponent"])
+    return Threats(pressure, opp, det, t_ex, t_in, h_in, h_ex)
+
+
+def protection(is_hegemon, pressure, opposition_backing):
+    """How far a power's security aid protects the regime against its internal threat.
+
+    David (1991): a power that backs the opposition cannot be the protector against it. The
+    hegemon's aid to a regime it pressures protects only in proportion to 1 - pressure.
+    """
+    hostile = np.where(opposition_backing > 0, pressure, 0.0)
+    return np.where(is_hegemon, 1.0 - hostile, 1.0)
