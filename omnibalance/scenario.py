@@ -175,7 +175,7 @@ def _date(where: str, value: Any, fieldname: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-_TOP = {"scenario", "parameters", "powers", "rivalry", "regimes", "events"}
+_TOP = {"include", "scenario", "parameters", "powers", "rivalry", "regimes", "events"}
 _SCEN = {"id", "name", "description", "start", "steps", "hegemon", "citation"}
 _EVENT = {"date", "kind", "regime", "outcome", "leader", "ideology", "mandate", "autocracy",
           "growth", "quarters", "power", "note", "source"}
@@ -319,13 +319,49 @@ def load_scenario(name_or_path: str | os.PathLike) -> Scenario:
         raise unknown_key("scenario", "name", str(name_or_path), presets) if not str(
             name_or_path).endswith(".toml") else ConfigError(where, "file", str(name_or_path),
                                                               "no such file")
+    return parse_scenario(_read_with_includes(path, ()), where)
+
+
+def _read_toml(path: Path) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(where, "TOML", "(file)", f"malformed TOML: {exc}") from None
-    return parse_scenario(data, where)
+        raise ConfigError(str(path), "TOML", "(file)", f"malformed TOML: {exc}") from None
+
+
+def _read_with_includes(path: Path, seen: tuple[Path, ...]) -> dict:
+    """Read a scenario file, first merging the files its ``include`` list names.
+
+    Included files (relative to this one) are merged in order, then this file on top: tables
+    merge key by key, arrays (events) concatenate, other values are replaced. This keeps shared
+    data -- the great powers, a case's regime and its events -- in one file.
+    """
+    data = _read_toml(path)
+    includes = data.pop("include", [])
+    if not isinstance(includes, list) or not all(isinstance(x, str) for x in includes):
+        raise ConfigError(str(path), "include", includes, "must be a list of file names")
+    merged: dict = {}
+    for name in includes:
+        inc = (path.parent / name).resolve()
+        if inc in seen or inc == path.resolve():
+            raise ConfigError(str(path), "include", name, "includes itself (a cycle)")
+        if not inc.exists():
+            raise ConfigError(str(path), "include", name, "no such file next to this one")
+        _merge(merged, _read_with_includes(inc, (*seen, path.resolve())))
+    _merge(merged, data)
+    return merged
+
+
+def _merge(into: dict, new: dict) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        elif isinstance(value, list) and isinstance(into.get(key), list):
+            into[key] = into[key] + value
+        else:
+            into[key] = value
 
 
 def list_presets() -> list[str]:
     """Names of the scenario presets in ``seeds/``."""
-    return sorted(p.stem for p in SEEDS_DIR.glob("*.toml"))
+    return sorted(p.stem for p in SEEDS_DIR.glob("*.toml") if not p.stem.startswith("_"))
