@@ -16,7 +16,7 @@ import numpy as np
 from .params import ASSET_KINDS
 from .theory import bargaining, rules, threat
 from .theory.dynamics import tie_next
-from .theory.outlook import protection, threats
+from .theory.outlook import threats
 
 SECURITY, ECONOMIC = "security", "economic"
 KINDS = (SECURITY, ECONOMIC)
@@ -56,6 +56,8 @@ class GreatPower(mesa.Agent):
         self.sunk_weight = values["sunk_weight"]
         self.regional_stake = values["regional_stake"]
         self.interest = np.array([values[f"interest_{k}"] for k in ASSET_KINDS])
+        self.spent = 0.0
+        """US$M committed this quarter; never above ``budget``."""
 
     def answer(self, proposals: list[Proposal], beta: float):
         """Accept proposals in order of this power's net value while the budget lasts.
@@ -82,6 +84,7 @@ class GreatPower(mesa.Agent):
                 continue
             budget -= cost
             answers.append((prop, terms, ""))
+        self.spent = self.budget - budget
         return answers
 
 

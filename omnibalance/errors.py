@@ -1,4 +1,4 @@
-"""Errors a user can fix: one clear line naming the file, the field, the value and what is allowed."""
+"""Errors a user can fix: one line naming the file, the field, the value and what is allowed."""
 
 from __future__ import annotations
 

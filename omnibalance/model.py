@@ -20,7 +20,6 @@ from .scenario import Scenario, load_scenario
 from .theory import bargaining, dynamics, rules, threat
 from .theory.outlook import protection, threats
 
-
 REGIME_COLUMNS = ("step", "date", "regime", "leader", "ideology", "mandate", "growth", "pressure",
                   "internal_threat", "external_threat", "hazard", "leader_changes")
 PAIR_COLUMNS = ("step", "date", "regime", "power", "tie", "classification", "security_aid",
@@ -116,8 +115,8 @@ class OmnibalanceModel(mesa.Model):
 
     def expected_repayment(self, regime: Regime) -> float:
         return float(bargaining.expected_repayment(
-            self.debt[regime.index].sum(), regime.in_recession(), recession_repayment=self.p["recession_repayment"],
-            debt_scale=self.p["debt_scale"]))
+            self.debt[regime.index].sum(), regime.in_recession(),
+            recession_repayment=self.p["recession_repayment"], debt_scale=self.p["debt_scale"]))
 
     def rule_values(self, regime, h_now, h_none, h_deal, opt_power, is_sec):
         """The threat (or alignment) value of each option under this model's rule."""

@@ -151,7 +151,8 @@ _GLOBAL: list[Param] = [
        "Planning horizon over which a leader counts the fall in hazard a deal brings.", ASSUMED,
        "decision", int),
     _p("concession_accountability", 0.6, 0.0, 10.0, "x M per unit accountability",
-       "Concession cost of a deal for an accountable (democratic) leader, per unit (1 - autocracy).",
+       "Concession cost of a deal for an accountable (democratic) leader, per unit "
+       "(1 - autocracy).",
        "MODEL.md 3.4", "decision"),
     _p("concession_ideology", 1.2, 0.0, 10.0, "x M per unit distance",
        "Concession cost per unit of ideological distance between regime and patron.",
