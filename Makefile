@@ -23,7 +23,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@sh scripts/ensure-chromium
-	$(VENV)/bin/ruff check omnibalance tests experiments benchmarks
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 validate: $(STAMP)
