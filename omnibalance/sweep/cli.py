@@ -1,0 +1,204 @@
+"""``omnibalance sweep``, ``omnibalance plot phase`` and ``omnibalance sensitivity``.
+
+The commands only parse arguments and call the library (:func:`~.engine.run_sweep`,
+:func:`~.phase.write_phase`, :func:`~.sensitivity.write_sensitivity`); a
+:class:`~omnibalance.errors.ConfigError` they raise becomes one line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+EXIT_FAILED_RUNS = 1
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _runner(text: str):
+    """``module:function`` -> the function (a run function like ``run_once``)."""
+    module, sep, name = text.partition(":")
+    if not sep or not module or not name:
+        raise argparse.ArgumentTypeError(f"expected MODULE:FUNCTION, got {text!r}")
+    try:
+        fn = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise argparse.ArgumentTypeError(f"cannot import {text!r} ({exc})") from None
+    if not callable(fn):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a function")
+    return fn
+
+
+def _add_executor_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("where runs execute (pick one; default: local processes, one "
+                             "per core)")
+    ex = g.add_mutually_exclusive_group()
+    ex.add_argument("--workers", type=_positive_int, metavar="N",
+                    help="local worker processes (1: run in this process)")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 or a scheduler "
+                         "file's address")
+    ex.add_argument("--dask-local", type=_positive_int, metavar="N",
+                    help="start a Dask LocalCluster of N worker processes")
+    ex.add_argument("--cluster", choices=("slurm", "pbs"),
+                    help="submit Dask workers as batch jobs through dask-jobqueue (configured "
+                         "in ~/.config/dask/jobqueue.yaml; see docs/sweeps.md)")
+    g.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+                   help="batch jobs to submit with --cluster (default 1)")
+
+
+def _executor_factory(args):
+    from .executors import make_executor
+
+    return lambda: make_executor(workers=args.workers, scheduler=args.scheduler,
+                                 dask_local=args.dask_local, cluster=args.cluster,
+                                 jobs=args.jobs)
+
+
+def register(sub) -> None:
+    sw = sub.add_parser(
+        "sweep", help="run (or resume) a parameter sweep from a TOML spec",
+        description="Run a sweep spec (experiments/*.toml): every design point x rule x "
+                    "replication, seeded by (point, replication), written as a Parquet "
+                    "dataset in chunks. Rerun the same command to resume an interrupted "
+                    "sweep; a finished one is left as it is. Exit status: 0 all runs "
+                    "succeeded, 1 some runs failed (recorded with their errors), 2 bad input.")
+    sw.add_argument("spec", type=Path, help="sweep spec (TOML), e.g. experiments/threat_sweep.toml")
+    sw.add_argument("--out", type=Path, default=None,
+                    help="results folder (default: results/<spec name>)")
+    _add_executor_options(sw)
+    sw.add_argument("--chunk-size", type=_positive_int, default=None, metavar="RUNS",
+                    help="runs per chunk file for a new sweep (default: about 64 chunks, "
+                         "10-200 runs each; a resumed sweep keeps its own)")
+    sw.add_argument("--runner", type=_runner, default=None, metavar="MODULE:FUNCTION",
+                    help="the function each run calls (default omnibalance.runner:run_once)")
+    sw.add_argument("--plan", action="store_true",
+                    help="print what would run (and what is already done) and stop")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    sw.set_defaults(func=cmd_sweep)
+
+    plot = sub.add_parser("plot", help="figures of finished sweeps",
+                          description="Figures of a finished sweep's results.")
+    psub = plot.add_subparsers(dest="figure", metavar="FIGURE", required=True)
+    ph = psub.add_parser(
+        "phase", help="P(patron-client tie) per patron over two swept parameters",
+        description="Phase diagram of a sweep over two parameters: the probability of a "
+                    "patron-client tie with each power (Wilson 95%% intervals), the median "
+                    "time to the first tie and leader survival; writes PNG and SVG figures "
+                    "and the table behind them (CSV and Markdown).")
+    ph.add_argument("results", type=Path, help="results folder of 'omnibalance sweep'")
+    ph.add_argument("--x", required=True, help="swept parameter on the x axis")
+    ph.add_argument("--y", required=True, help="swept parameter on the y axis")
+    ph.add_argument("--rule", default=None, help="rule to show (needed if the sweep has "
+                                                  "several)")
+    ph.add_argument("--patrons", default=None, metavar="ID,ID",
+                    help="powers to show (default: all in the results)")
+    ph.add_argument("--out", type=Path, default=None,
+                    help="folder for the figure and tables (default: the results folder)")
+    ph.set_defaults(func=cmd_phase)
+
+    se = sub.add_parser(
+        "sensitivity", help="Sobol' or Morris sensitivity indices of one outcome",
+        description="Global sensitivity analysis (SALib) of one outcome of a sweep whose "
+                    "design is 'sobol' or 'morris'. SOURCE is its results folder, or a spec "
+                    "file, which is run (or resumed) first into --out. The outcome is averaged "
+                    "over replications at each point (a yes/no outcome becomes a "
+                    "probability). Writes the indices (CSV, Markdown) and a bar chart.")
+    se.add_argument("source", type=Path, help="results folder, or a sobol/morris spec (TOML)")
+    se.add_argument("--outcome", required=True, help="outcome column, e.g. pc_ever_RUS")
+    se.add_argument("--rule", default=None, help="rule to analyse (needed if several)")
+    se.add_argument("--out", type=Path, default=None,
+                    help="results folder when SOURCE is a spec (default results/<name>); "
+                         "the indices are written there")
+    _add_executor_options(se)
+    se.add_argument("--quiet", action="store_true", help="no progress bar")
+    se.set_defaults(func=cmd_sensitivity)
+
+
+def _sweep(spec_path: Path, out: Path | None, args, chunk_size=None, runner=None):
+    from .engine import run_sweep
+    from .spec import load_spec
+
+    spec = load_spec(spec_path)
+    out = out or Path("results") / spec.name
+    text = spec_path.read_text(encoding="utf-8")
+    report = run_sweep(spec, out, executor=_executor_factory(args), runner=runner,
+                       chunk_size=chunk_size, spec_text=text,
+                       progress=False if args.quiet else None)
+    print(report.text())
+    return report
+
+
+def cmd_sweep(args) -> int:
+    from .engine import SweepAbortedError
+
+    if args.plan:
+        return _print_plan(args)
+    try:
+        report = _sweep(args.spec, args.out, args, args.chunk_size, args.runner)
+    except SweepAbortedError as exc:
+        print(f"omnibalance: sweep stopped: {exc}", file=sys.stderr)
+        return EXIT_FAILED_RUNS
+    return report.exit_code
+
+
+def _print_plan(args) -> int:
+    from .design import build_design
+    from .engine import plan_of
+    from .spec import load_spec
+
+    spec = load_spec(args.spec)
+    design = build_design(spec)
+    out = args.out or Path("results") / spec.name
+    plan = plan_of(spec, design, args.chunk_size)
+    print(f"{spec.name}: {len(design)} design points ({spec.design_kind} over "
+          f"{', '.join(design.names)}) x {len(spec.rules)} rule(s) x {spec.replications} "
+          f"replications = {plan.runs} runs of {spec.steps} quarters, in {plan.chunks} chunks "
+          f"of up to {plan.chunk_size}; results folder {out}")
+    manifest = out / "manifest.json"
+    if manifest.exists():
+        from .store import ResultsStore
+
+        done = len(ResultsStore(out, None).done_chunks())
+        print(f"{out} already holds {done} of its chunks")
+    return 0
+
+
+def cmd_phase(args) -> int:
+    from .phase import write_phase
+
+    patrons = [p.strip() for p in args.patrons.split(",")] if args.patrons else None
+    paths = write_phase(args.results, args.x, args.y, rule=args.rule, patrons=patrons,
+                        out=args.out)
+    for label, path in paths.items():
+        print(f"{label:>8}: {path}")
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from .engine import SweepAbortedError
+    from .sensitivity import write_sensitivity
+
+    folder = args.source
+    if args.source.suffix == ".toml":
+        try:
+            report = _sweep(args.source, args.out, args)
+        except SweepAbortedError as exc:
+            print(f"omnibalance: sweep stopped: {exc}", file=sys.stderr)
+            return EXIT_FAILED_RUNS
+        folder = report.out
+    paths, text = write_sensitivity(folder, args.outcome, rule=args.rule)
+    print(text)
+    for label, path in paths.items():
+        print(f"{label:>8}: {path}")
+    return 0

@@ -1,0 +1,196 @@
+"""Executors: where chunks run. One interface, three kinds of place.
+
+* :class:`InProcess` -- the main process itself (``--workers 1``): no start-up cost, easiest to
+  debug.
+* :class:`LocalPool` -- a local process pool (``--workers N``, the default with N = cores).
+* :class:`DaskExecutor` -- a Dask ``distributed`` cluster: a running scheduler
+  (``--scheduler ADDRESS``), a ``LocalCluster`` of worker processes (``--dask-local N``), or
+  batch jobs through ``dask-jobqueue`` (``--cluster slurm|pbs --jobs N``).
+
+Like EMA Workbench's evaluators, an executor knows nothing of the model: it maps a picklable
+function over tasks, at most ``window`` at a time in flight (so memory stays flat however large
+the sweep), and yields each result as it completes. Which executor ran a sweep never changes
+its results (see :mod:`omnibalance.sweep.seeds`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing as mp
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..errors import ConfigError
+
+
+class Executor:
+    """Maps a function over tasks and yields results as they complete."""
+
+    description = "executor"
+    slots = 1
+    """How many tasks can run at once (sets how many are kept in flight)."""
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        raise NotImplementedError
+
+    @property
+    def window(self) -> int:
+        """Tasks in flight at once: enough to keep every slot busy, few enough to keep memory
+        flat."""
+        return 2 * max(1, self.slots) + 1
+
+    def close(self) -> None:
+        """Release workers and connections."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class InProcess(Executor):
+    """Run tasks one after the other in this process."""
+
+    description = "in-process (1 worker)"
+
+    def map_unordered(self, fn, tasks):
+        for task in tasks:
+            yield fn(task)
+
+
+class LocalPool(Executor):
+    """A pool of local worker processes (``concurrent.futures.ProcessPoolExecutor``).
+
+    Workers start through a fork server that has already imported the model, so they start
+    fast and never inherit this process's threads (Dask, tqdm, Arrow).
+    """
+
+    def __init__(self, workers: int):
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["omnibalance.runner", "omnibalance.sweep.work"])
+        self.slots = workers
+        self.description = f"local process pool ({workers} workers)"
+        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+    def map_unordered(self, fn, tasks):
+        tasks = iter(tasks)
+        pending: set[cf.Future] = set()
+        for task in tasks:
+            pending.add(self._pool.submit(fn, task))
+            if len(pending) >= self.window:
+                break
+        while pending:
+            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                nxt = next(tasks, None)
+                if nxt is not None:
+                    pending.add(self._pool.submit(fn, nxt))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(Executor):
+    """Tasks on a Dask ``distributed`` cluster, through a ``Client``."""
+
+    def __init__(self, client, cluster=None, description: str = "dask", slots: int = 1):
+        self.client, self.cluster = client, cluster
+        self.description = description
+        self.slots = slots
+
+    @classmethod
+    def connect(cls, address: str, timeout: float = 10.0) -> DaskExecutor:
+        """Connect to a running scheduler. An unreachable one is a :class:`ConfigError`."""
+        from distributed import Client
+
+        try:
+            client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            msg = " ".join(str(exc).split()) or type(exc).__name__
+            if len(msg) > 160:
+                msg = msg[:157] + "..."
+            raise ConfigError("command line", "--scheduler", address,
+                              f"cannot reach a Dask scheduler there ({msg})") from None
+        slots = sum(client.nthreads().values()) or 1
+        return cls(client, None, f"dask scheduler {address} ({slots} worker threads)", slots)
+
+    @classmethod
+    def local(cls, workers: int) -> DaskExecutor:
+        """Start a ``LocalCluster`` of ``workers`` single-threaded worker processes."""
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster, set_as_default=False)
+        return cls(client, cluster, f"dask LocalCluster ({workers} worker processes)", workers)
+
+    @classmethod
+    def jobqueue(cls, system: str, jobs: int) -> DaskExecutor:
+        """Submit ``jobs`` batch jobs of Dask workers through ``dask-jobqueue``.
+
+        Cores, memory, queue, account and walltime come from Dask's configuration
+        (``~/.config/dask/jobqueue.yaml``, section ``jobqueue.slurm`` or ``jobqueue.pbs``); see
+        docs/sweeps.md.
+        """
+        submit = {"slurm": "sbatch", "pbs": "qsub"}[system]
+        if shutil.which(submit) is None:
+            raise ConfigError("command line", "--cluster", system,
+                              f"needs the batch system's '{submit}' command, which is not on "
+                              "this machine's PATH")
+        import dask_jobqueue
+        from distributed import Client
+
+        klass = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster}[system]
+        try:
+            cluster = klass()
+        except ValueError as exc:  # e.g. cores/memory not configured
+            raise ConfigError("command line", "--cluster", system,
+                              f"dask-jobqueue is not configured: {exc}") from None
+        cluster.scale(jobs=jobs)
+        client = Client(cluster, set_as_default=False)
+        import dask
+
+        slots = jobs * int(dask.config.get(f"jobqueue.{system}.processes", None) or 1)
+        return cls(client, cluster, f"dask-jobqueue {system} ({jobs} jobs)", slots)
+
+    def map_unordered(self, fn, tasks):
+        from distributed import as_completed
+
+        tasks = iter(tasks)
+        running = as_completed()
+        for task in tasks:
+            running.add(self.client.submit(fn, task, pure=False))
+            if running.count() >= self.window:
+                break
+        for fut in running:
+            result = fut.result()
+            fut.release()
+            yield result
+            nxt = next(tasks, None)
+            if nxt is not None:
+                running.add(self.client.submit(fn, nxt, pure=False))
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None,
+                  dask_local: int | None = None, cluster: str | None = None,
+                  jobs: int = 1) -> Executor:
+    """The executor the command-line options ask for (default: a pool over all cores)."""
+    if scheduler:
+        return DaskExecutor.connect(scheduler)
+    if dask_local:
+        return DaskExecutor.local(dask_local)
+    if cluster:
+        return DaskExecutor.jobqueue(cluster, jobs)
+    workers = workers or len(os.sched_getaffinity(0))
+    return InProcess() if workers == 1 else LocalPool(workers)

@@ -1,0 +1,53 @@
+"""The run plan: which run has which id, and how runs are grouped into chunks.
+
+Runs are numbered ``run_id = (rule_index * points + point) * replications + replication``, and
+chunk ``k`` holds runs ``[k * chunk_size, (k + 1) * chunk_size)``. A chunk is the unit of work
+sent to a worker and the unit written to disk (one Parquet file), so a results folder is done
+exactly when every chunk's file exists.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The run layout of a sweep: rules x design points x replications, cut into chunks."""
+
+    rules: tuple[str, ...]
+    points: int
+    replications: int
+    chunk_size: int
+
+    @property
+    def runs(self) -> int:
+        """Total number of runs."""
+        return len(self.rules) * self.points * self.replications
+
+    @property
+    def chunks(self) -> int:
+        """Number of chunks (the last may be short)."""
+        return math.ceil(self.runs / self.chunk_size)
+
+    def locate(self, run_id: int) -> tuple[int, int, int]:
+        """``(rule_index, point, replication)`` of a run."""
+        rest, rep = divmod(run_id, self.replications)
+        rule, point = divmod(rest, self.points)
+        return rule, point, rep
+
+    def chunk_runs(self, chunk: int) -> range:
+        """The run ids of one chunk."""
+        start = chunk * self.chunk_size
+        return range(start, min(start + self.chunk_size, self.runs))
+
+
+def default_chunk_size(runs: int) -> int:
+    """Runs per chunk when the user does not choose: about 64 chunks, 10 to 200 runs each.
+
+    Depends on the sweep's size only (never on the workers), so the same sweep gives the same
+    files however it is run. Small chunks lose little to a kill and keep both cores busy; large
+    ones keep the file count and per-chunk overhead down.
+    """
+    return max(10, min(200, math.ceil(runs / 64)))

@@ -1,0 +1,107 @@
+"""Reading a finished (or partly finished) results folder back.
+
+Analysis only reads: it never changes a results folder. The per-run rows are read through
+``pyarrow.dataset`` with just the columns asked for, so analysing a large sweep needs memory for
+those columns only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
+
+from ..errors import ConfigError, unknown_key
+
+
+@dataclass(frozen=True)
+class Results:
+    """A sweep's results folder: its manifest and its per-run dataset."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    dataset: pads.Dataset
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.dataset.schema.names)
+
+    @property
+    def swept(self) -> list[str]:
+        """The swept parameters (the design's columns)."""
+        return list(self.manifest["design"]["parameters"])
+
+    @property
+    def rules(self) -> list[str]:
+        return list(self.manifest["plan"]["rules"])
+
+    @property
+    def powers(self) -> list[str]:
+        """Power ids with a ``pc_ever_<ID>`` outcome."""
+        return [c[len("pc_ever_"):] for c in self.columns if c.startswith("pc_ever_")]
+
+    def check_column(self, name: str, field: str, choices: list[str] | None = None) -> None:
+        """Raise a :class:`ConfigError` with the nearest name if ``name`` is not a column."""
+        choices = choices if choices is not None else self.columns
+        if name not in choices:
+            raise unknown_key(str(self.folder), field, name, choices)
+
+    def pick_rule(self, rule: str | None) -> str:
+        """The rule to analyse: the given one, or the only one."""
+        if rule is None:
+            if len(self.rules) > 1:
+                raise ConfigError(str(self.folder), "--rule", None,
+                                  f"this sweep compares rules; choose one of "
+                                  f"{', '.join(self.rules)}")
+            return self.rules[0]
+        if rule not in self.rules:
+            raise unknown_key(str(self.folder), "--rule", rule, self.rules)
+        return rule
+
+    def read(self, columns: list[str], rule: str | None = None) -> pd.DataFrame:
+        """The given columns of every run (of one rule, if given), in run order."""
+        cols = list(dict.fromkeys(["run_id", *columns]))
+        flt = pads.field("rule") == rule if rule is not None else None
+        table = self.dataset.to_table(columns=cols, filter=flt)
+        return table.sort_by("run_id").to_pandas()
+
+
+def open_results(folder: str | Path) -> Results:
+    """Open a results folder written by ``omnibalance sweep``."""
+    folder = Path(folder)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise ConfigError("command line", "RESULTS", str(folder),
+                          "is not a sweep results folder (no manifest.json); run "
+                          "'omnibalance sweep SPEC --out FOLDER' first")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    runs = folder / "runs"
+    files = sorted(runs.glob("part-*.parquet")) if runs.is_dir() else []
+    if not files:
+        raise ConfigError("command line", "RESULTS", str(folder),
+                          "holds no finished runs yet; run or resume the sweep first")
+    schemas = [pads.dataset(f, format="parquet").schema for f in files[:1]]
+    dataset = pads.dataset(files, format="parquet")
+    if any(f.type == pa.null() for f in schemas[0]):
+        # A runner without declared outcome types: unify the chunks' inferred types.
+        schema = pa.unify_schemas([pads.dataset(f, format="parquet").schema for f in files],
+                                  promote_options="permissive")
+        dataset = pads.dataset(files, format="parquet", schema=schema)
+    return Results(folder, manifest, dataset)
+
+
+def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
+    """A data frame as a Markdown table, numbers rounded to ``digits``."""
+    def cell(v) -> str:
+        return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+
+    head = "| " + " | ".join(map(str, table.columns)) + " |"
+    rule = "|" + "---|" * len(table.columns)
+    body = ["| " + " | ".join(cell(v) for v in row) + " |"
+            for row in table.itertuples(index=False)]
+    return "\n".join([head, rule, *body])

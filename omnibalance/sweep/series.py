@@ -1,0 +1,54 @@
+"""Optional per-step series: the focus regime's quarter-by-quarter state in every run.
+
+A spec asks for them with ``[outputs] series = ["tie", "classification", ...]``; each chunk
+then also writes ``series/part-NNNNN.parquet`` with one row per run, step and power. Recording
+them costs time (the model keeps its tables), so per-run rows alone are the default.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import PAIR_COLUMNS, REGIME_COLUMNS, OmnibalanceModel
+from ..scenario import load_scenario
+
+KEYS = ("step", "date", "regime", "power")
+SERIES_COLUMNS: tuple[str, ...] = tuple(
+    c for c in (*PAIR_COLUMNS, *REGIME_COLUMNS) if c not in KEYS)
+"""The per-step columns a spec may ask for (the model's pair and regime tables)."""
+
+
+def outcomes_of(model: OmnibalanceModel, focus: str | None) -> dict[str, Any]:
+    """A finished model's per-run outcomes for ``focus``, as :func:`~omnibalance.runner.run_once`
+    returns them (kept equal to it by ``tests/test_sweep_core.py``)."""
+    rows = model.summary()
+    row = rows[0] if focus is None else next(r for r in rows if r["regime"] == focus)
+    out = {k: v for k, v in row.items() if k != "name"}
+    i = model.case.regime_index(row["regime"])
+    for pw in model.powers:
+        out[f"pc_ever_{pw.pid}"] = bool(model.pc_ever[i, pw.index])
+    return out
+
+
+def run_with_series(scenario, rule: str, params: dict | None, seed, steps: int | None,
+                    focus: str | None, columns: tuple[str, ...]
+                    ) -> tuple[dict[str, Any], pd.DataFrame]:
+    """One run's outcomes and the focus regime's per-step ``columns`` (one row per step and
+    power)."""
+    case = _scenario(scenario) if isinstance(scenario, str) else scenario
+    model = OmnibalanceModel(case, rule, params=params, steps=steps,
+                             rng=np.random.default_rng(seed), collect=True)
+    model.run()
+    out = outcomes_of(model, focus)
+    table = model.step_table()
+    table = table[table["regime"] == out["regime"]]
+    return out, table[["step", "date", "power", *columns]].reset_index(drop=True)
+
+
+@lru_cache(maxsize=8)
+def _scenario(name: str):
+    return load_scenario(name)
