@@ -119,9 +119,9 @@ _GLOBAL: list[Param] = [
     _p("hazard_external", 0.08, 0.0, 1.0, "probability per quarter",
        "Leader-removal hazard at maximal effective external threat (e_ex).", "MODEL.md 3.3",
        "hazard"),
-    _p("hazard_exponent", 2.0, 0.5, 5.0, "dimensionless",
+    _p("hazard_exponent", 3.0, 0.5, 5.0, "dimensionless",
        "Convexity g of hazard in threat: h = 1 - (1 - e_in T_in^g)(1 - e_ex T_ex^g).",
-       "MODEL.md 3.3", "hazard"),
+       CAL, "hazard"),
     _p("election_base", -0.5, -5.0, 5.0, "log-odds",
        "Log-odds that an incumbent loses a scheduled election at mandate 0.5, zero growth and "
        "zero internal threat.", ASSUMED, "hazard"),
@@ -145,7 +145,7 @@ _GLOBAL: list[Param] = [
     # --- the regime's decision (MODEL.md 3.4) ---
     _p("omega", 0.5, 0.0, 1.0, "weight",
        "Weight of the secondary threat (the primary threat weighs 1).", "David 1991", "decision"),
-    _p("office_value", 20.0, 0.0, 200.0, "x M",
+    _p("office_value", 30.0, 0.0, 200.0, "x M",
        "Value to the leader of staying in office over the planning horizon.", CAL, "decision"),
     _p("horizon", 8, 1, 40, "quarters",
        "Planning horizon over which a leader counts the fall in hazard a deal brings.", ASSUMED,
@@ -160,9 +160,9 @@ _GLOBAL: list[Param] = [
     _p("alignment_value", 1.0, 0.0, 20.0, "x M",
        "Fixed value a threat-blind leader (balance of power, bandwagon) puts on a deal with its "
        "target.", "Waltz 1979; MODEL.md 3.4", "decision"),
-    _p("economic_value", 0.3, 0.0, 5.0, "per unit investment",
+    _p("economic_value", 1.5, 0.0, 5.0, "per unit investment",
        "Direct value (rents, jobs) a leader puts on each unit of foreign investment, under every "
-       "rule.", ASSUMED, "decision"),
+       "rule.", CAL, "decision"),
     # --- deals and bargaining (MODEL.md 3.5) ---
     _p("security_deal_size", 0.15, 0.0, 2.0, "x M per deal",
        "Security aid (arms, police training) one security deal delivers.",
@@ -197,8 +197,8 @@ _GLOBAL: list[Param] = [
        "Share of a patron's stake lost when the leader falls and the successor is hostile.",
        ASSUMED, "deal"),
     # --- ties and classification (MODEL.md 3.6-3.7) ---
-    _p("tie_decay", 0.08, 0.0, 1.0, "share per quarter",
-       "Share of a tie lost every quarter without renewal.", ASSUMED, "ties"),
+    _p("tie_decay", 0.09, 0.0, 1.0, "share per quarter",
+       "Share of a tie lost every quarter without renewal.", CAL, "ties"),
     _p("tie_gain", 1.5, 0.0, 10.0, "tie per unit deal (x M)",
        "Tie gained per unit of deal size, applied to the gap 1 - tau.", ASSUMED, "ties"),
     _p("security_memory", 0.9, 0.0, 1.0, "discount per quarter",

@@ -73,10 +73,11 @@ class Criterion:
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
-        "1a", 1, "The weakest mandate among left governments proposes to Russia first, within 4 "
-        "quarters of taking office",
+        "1a", 1, "The weakest mandate among left governments seeks Russian protection first, "
+        "within 4 quarters of taking office",
         "latin_america_2007: share of runs in which the elected left government with the weakest "
-        "mandate (Nicaragua) makes its first proposal to Russia strictly before every other "
+        "mandate (Nicaragua) makes its first security proposal (arms, police training) to Russia "
+        "strictly before every other "
         "elected left government (ideology <= -0.3, autocracy < 0.9) and within 4 quarters of "
         "taking office",
         "proportion", ">=", 0.75,
@@ -85,7 +86,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "1b", 1, "Mandate changes the timing: with a strong mandate the same leader moves later",
         "latin_america_2007, paired runs (same seed): share in which raising Nicaragua's mandate "
-        "to the strongest left mandate delays (or prevents) its first proposal to Russia",
+        "to the strongest left mandate delays (or prevents) its first security proposal to Russia",
         "proportion", ">=", 0.5,
         "David (1991): the weak mandate, through internal threat, is why the leader moves first; "
         "under balance of threat internal threat weighs nothing, so mandate must not matter "
@@ -171,7 +172,7 @@ def extract_region(rec: RunRecord) -> dict:
     k = rec.p(PATRON)
     left = np.nonzero(left_elected(rec))[0]
     focus = weakest_left(rec)
-    first = rec.first_proposal[:, k].astype(float)
+    first = rec.first_security[:, k].astype(float)
     first[first < 0] = math.inf
     others = [first[i] for i in left if i != focus]
     f = first[focus]

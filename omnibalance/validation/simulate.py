@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..agents import SECURITY
 from ..model import OmnibalanceModel
 from ..scenario import Scenario, load_scenario
 
@@ -29,7 +30,8 @@ class RunRecord:
 
     ``klass[t, i, k]`` is the classification of pair (regime i, power k) after step t
     (0 none, 1 partnership, 2 patron-client); ``debt`` the debt in annual military budgets;
-    ``first_proposal[i, k]`` the step of regime i's first proposal to power k (-1: never);
+    ``first_proposal[i, k]`` the step of regime i's first proposal to power k (-1: never),
+    ``first_security[i, k]`` the same for security proposals (arms, police training) only;
     ``ideology0``, ``mandate0``, ``autocracy0`` the regimes' state at the start.
     """
 
@@ -40,6 +42,7 @@ class RunRecord:
     klass: np.ndarray
     debt: np.ndarray
     first_proposal: np.ndarray
+    first_security: np.ndarray
     ideology0: np.ndarray
     mandate0: np.ndarray
     autocracy0: np.ndarray
@@ -72,6 +75,17 @@ def simulate(name: str, rule: str, params: dict[str, Any] | None, seed) -> RunRe
     ideology0 = np.array([r.ideology for r in model.regimes])
     mandate0 = np.array([r.mandate for r in model.regimes])
     autocracy0 = np.array([r.autocracy for r in model.regimes])
+    first_sec = np.full((n_r, n_p), -1, dtype=np.int32)
+    negotiate = model._negotiate
+
+    def watch(proposals):
+        # The model records first proposals of any kind; the patterns also need the kind.
+        for pr in proposals:
+            if pr.kind == SECURITY and first_sec[pr.regime, pr.power] < 0:
+                first_sec[pr.regime, pr.power] = model.t
+        negotiate(proposals)
+
+    model._negotiate = watch
     while model.running:
         t = model.t
         model.step()
@@ -81,6 +95,7 @@ def simulate(name: str, rule: str, params: dict[str, Any] | None, seed) -> RunRe
     for (i, k), step in model.first_proposal.items():
         first[i, k] = step
     return RunRecord(name, rule, tuple(r.rid for r in model.regimes),
-                     tuple(pw.pid for pw in model.powers), klass, debt, first, ideology0,
+                     tuple(pw.pid for pw in model.powers), klass, debt, first, first_sec,
+                     ideology0,
                      mandate0, autocracy0, np.array([r.enters for r in model.regimes]),
                      np.array([r.leader_changes for r in model.regimes]))
