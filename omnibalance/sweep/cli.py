@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from pathlib import Path
 
@@ -55,6 +56,8 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
                          "in ~/.config/dask/jobqueue.yaml; see docs/sweeps.md)")
     g.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
                    help="batch jobs to submit with --cluster (default 1)")
+    g.add_argument("--connect-timeout", type=_positive_int, default=10, metavar="SECONDS",
+                   help="how long to try reaching --scheduler (default 10)")
 
 
 def _executor_factory(args):
@@ -62,7 +65,7 @@ def _executor_factory(args):
 
     return lambda: make_executor(workers=args.workers, scheduler=args.scheduler,
                                  dask_local=args.dask_local, cluster=args.cluster,
-                                 jobs=args.jobs)
+                                 jobs=args.jobs, timeout=args.connect_timeout)
 
 
 def register(sub) -> None:
@@ -160,17 +163,21 @@ def _print_plan(args) -> int:
     spec = load_spec(args.spec)
     design = build_design(spec)
     out = args.out or Path("results") / spec.name
-    plan = plan_of(spec, design, args.chunk_size)
+    manifest = out / "manifest.json"
+    chunk_size = args.chunk_size
+    if manifest.exists():  # a started sweep keeps its chunking
+        chunk_size = json.loads(manifest.read_text(encoding="utf-8"))["plan"]["chunk_size"]
+    plan = plan_of(spec, design, chunk_size)
     print(f"{spec.name}: {len(design)} design points ({spec.design_kind} over "
           f"{', '.join(design.names)}) x {len(spec.rules)} rule(s) x {spec.replications} "
           f"replications = {plan.runs} runs of {spec.steps} quarters, in {plan.chunks} chunks "
           f"of up to {plan.chunk_size}; results folder {out}")
-    manifest = out / "manifest.json"
     if manifest.exists():
         from .store import ResultsStore
 
         done = len(ResultsStore(out, None).done_chunks())
-        print(f"{out} already holds {done} of its chunks")
+        print(f"{out} already holds {done} of these {plan.chunks} chunks (if it is this "
+              "sweep's folder)")
     return 0
 
 

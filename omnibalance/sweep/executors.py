@@ -163,7 +163,7 @@ class DaskExecutor(Executor):
         from distributed import as_completed
 
         tasks = iter(tasks)
-        running = as_completed()
+        running = as_completed(loop=self.client.loop)
         for task in tasks:
             running.add(self.client.submit(fn, task, pure=False))
             if running.count() >= self.window:
@@ -184,10 +184,10 @@ class DaskExecutor(Executor):
 
 def make_executor(workers: int | None = None, scheduler: str | None = None,
                   dask_local: int | None = None, cluster: str | None = None,
-                  jobs: int = 1) -> Executor:
+                  jobs: int = 1, timeout: float = 10.0) -> Executor:
     """The executor the command-line options ask for (default: a pool over all cores)."""
     if scheduler:
-        return DaskExecutor.connect(scheduler)
+        return DaskExecutor.connect(scheduler, timeout)
     if dask_local:
         return DaskExecutor.local(dask_local)
     if cluster:

@@ -120,8 +120,11 @@ class SweepSpec:
 
     @property
     def hash(self) -> str:
-        """SHA-256 of the normalised spec: the sweep's identity in its results folder."""
-        text = json.dumps(self.normalised(), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of the normalised spec without its free-text description: the sweep's
+        identity in its results folder."""
+        data = self.normalised()
+        del data["sweep"]["description"]
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
 
