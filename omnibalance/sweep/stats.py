@@ -30,9 +30,8 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
         lo = np.clip(centre - half, 0.0, 1.0)
         hi = np.clip(centre + half, 0.0, 1.0)
-    lo = np.where(n > 0, lo, np.nan)
-    hi = np.where(n > 0, hi, np.nan)
     # At k = 0 (k = n) the bound is exactly 0 (1); remove rounding noise.
     lo = np.where(k == 0, 0.0, lo)
     hi = np.where(k == n, 1.0, hi)
-    return lo, hi
+    empty = n <= 0
+    return np.where(empty, np.nan, lo), np.where(empty, np.nan, hi)
