@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml | check-python
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# The threat sweep (experiments/threat_sweep.toml): a rerun resumes an interrupted sweep and,
+# on a finished one, only redraws the phase diagram and its summary.
 run: $(STAMP)
-	$(VENV)/bin/omnibalance run nicaragua_2007 --seed 1 --out results/nicaragua_2007
+	$(VENV)/bin/omnibalance sweep experiments/threat_sweep.toml --out results/threat_sweep --workers $(WORKERS)
+	$(VENV)/bin/omnibalance plot phase results/threat_sweep --x internal_threat --y us_pressure
 
 test: $(STAMP)
 	@sh scripts/ensure-chromium
