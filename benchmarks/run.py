@@ -71,9 +71,9 @@ def time_sweep(n: int, reps: int, workers: int, series: bool) -> float:
 
 def time_batch_run(n: int, reps: int, processes: int) -> float:
     """Runs in a child process (see the module docstring)."""
-    code = ("import sys; sys.path.insert(0, %r); import run; "
-            "print(run._batch_run(%d, %d, %d))" % (str(Path(__file__).parent), n, reps,
-                                                    processes))
+    here = str(Path(__file__).parent)
+    code = (f"import sys; sys.path.insert(0, {here!r}); import run; "
+            f"print(run._batch_run({n}, {reps}, {processes}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

@@ -47,8 +47,8 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
     ex.add_argument("--workers", type=_positive_int, metavar="N",
                     help="local worker processes (1: run in this process)")
     ex.add_argument("--scheduler", metavar="ADDRESS",
-                    help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 or a scheduler "
-                         "file's address")
+                    help="a running Dask scheduler: its address (tcp://host:8786) or its "
+                         "scheduler file (*.json)")
     ex.add_argument("--dask-local", type=_positive_int, metavar="N",
                     help="start a Dask LocalCluster of N worker processes")
     ex.add_argument("--cluster", choices=("slurm", "pbs"),

@@ -104,11 +104,20 @@ class DaskExecutor(Executor):
 
     @classmethod
     def connect(cls, address: str, timeout: float = 10.0) -> DaskExecutor:
-        """Connect to a running scheduler. An unreachable one is a :class:`ConfigError`."""
+        """Connect to a running scheduler, by address (``tcp://host:8786``) or scheduler file
+        (``*.json``, as ``dask scheduler --scheduler-file`` writes it). An unreachable one is a
+        :class:`ConfigError`."""
         from distributed import Client
 
+        by_file = address.endswith(".json")
+        if by_file and not os.path.isfile(address):
+            raise ConfigError("command line", "--scheduler", address, "no such scheduler file")
         try:
-            client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+            if by_file:
+                client = Client(scheduler_file=address, timeout=f"{timeout}s",
+                                set_as_default=False)
+            else:
+                client = Client(address, timeout=f"{timeout}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             msg = " ".join(str(exc).split()) or type(exc).__name__
             if len(msg) > 160:
