@@ -8,6 +8,7 @@ pair of runs differs only in the one parameter (common random numbers).
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import time
 from collections.abc import Callable
@@ -97,7 +98,9 @@ def run_all(replications: int = 200, *, workers: int = 1, seed: int = 0,
         for j in jobs:
             store(_job(j))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
+        # spawn: safe when the caller is itself multi-threaded (a pytest-xdist worker, a notebook).
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
             for res in ex.map(_job, jobs, chunksize=max(1, min(50, total // (workers * 8)))):
                 store(res)
     if progress:
