@@ -173,7 +173,7 @@ def phase_figure(table: pd.DataFrame, x: str, y: str, patrons: list[str], title:
     ax.set_xlabel(_label(x))
     ax.set_ylabel("P(patron-client tie)")
     ax.set_title("slices with Wilson 95% intervals")
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=7, frameon=False, loc="best")
 
     ax = axes[1, 2]
     xs, ys, s = _grid(table, x, y, "p_leader_survived")
