@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,8 @@ from omnibalance.sweep.design import build_design
 from omnibalance.sweep.plan import Plan, default_chunk_size
 from omnibalance.sweep.seeds import design_seed, run_seed
 from omnibalance.sweep.spec import load_spec, parse_spec
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BASE = """
 [sweep]
@@ -135,8 +138,15 @@ def test_hash_ignores_layout_and_description_but_not_values(tmp_path):
     assert load_spec(path).hash == a.hash
 
 
+@pytest.mark.parametrize("path", sorted(ROOT.glob("experiments/*.toml")),
+                         ids=lambda p: p.name)
+def test_every_experiment_spec_is_valid(path):
+    spec = load_spec(path)
+    assert len(build_design(spec)) >= 1
+
+
 def test_threat_sweep_spec_is_valid():
-    s = load_spec("experiments/threat_sweep.toml")
+    s = load_spec(ROOT / "experiments" / "threat_sweep.toml")
     d = build_design(s)
     assert d.names == ("internal_threat", "us_pressure")
     assert len(d) * s.replications >= 10_000

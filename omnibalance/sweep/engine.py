@@ -159,7 +159,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
     made = made or InProcess()
     manifest = previous or new_manifest(spec, identity, plan, design)
     session = {"started": now(), "executor": made.description, "runs_at_start": done_runs,
-               "runs": 0, "seconds": 0.0, "compute_seconds": 0.0, "workers": {}}
+               "runs": 0, "seconds": 0.0, "compute_seconds": 0.0, "workers": {},
+               "versions": versions()}
     manifest.setdefault("sessions", []).append(session)
     manifest["status"] = "running"
     report = SweepReport(spec.name, out, plan.runs, 0, 0.0, made.description)

@@ -246,6 +246,9 @@ def write_phase(folder: str | Path, x: str, y: str, rule: str | None = None,
     reps = spec["replications"]
     title = (f"{res.manifest['name']}: {spec['scenario']}, rule {rule}, {reps} replications per "
              f"point, {spec['steps']} quarters")
+    expected = res.manifest["plan"]["runs"] // len(res.rules)
+    if len(runs) < expected:
+        title += f" -- INCOMPLETE: {len(runs)} of {expected} runs"
     stem = out / f"phase_{_safe(x)}_{_safe(y)}"
     fig = phase_figure(table, x, y, patrons, title)
     paths = {"png": stem.with_suffix(".png"), "svg": stem.with_suffix(".svg"),
