@@ -207,3 +207,21 @@ def test_kill_with_sigkill_then_resume_equals_an_uninterrupted_sweep(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and len(manifest["sessions"]) == 2
     assert manifest["sessions"][1]["runs_at_start"] == 10 * done
+
+
+def test_cli_on_a_running_dask_scheduler_gives_the_same_rows(tmp_path, capsys):
+    import logging
+
+    from distributed import LocalCluster
+
+    from omnibalance.cli import main
+
+    spec = write_spec(tmp_path, steps=8, reps=2)
+    run_sweep(load_spec(spec), tmp_path / "local", chunk_size=5)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        code = main(["sweep", str(spec), "--out", str(tmp_path / "remote"), "--scheduler",
+                     cluster.scheduler_address, "--chunk-size", "5", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert "dask scheduler tcp://127.0.0.1" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(contents(tmp_path / "local"), contents(tmp_path / "remote"))
