@@ -10,8 +10,11 @@ The pieces, each with one job:
 * :mod:`.executors` -- in-process, local process pool, Dask;
 * :mod:`.store` -- the results folder: atomic chunk files, manifest, identity;
 * :mod:`.engine` -- a sweep's life: check, resume, farm out, write;
-* :mod:`.results`, :mod:`.stats`, :mod:`.phase`, :mod:`.sensitivity` -- reading finished
-  results: Wilson intervals, phase diagrams, SALib indices;
+* :mod:`.outcomes` -- the columns of the per-run table and their types;
+* :mod:`.series` -- optional per-step series;
+* :mod:`.progress` -- the progress bar;
+* :mod:`.results`, :mod:`.stats`, :mod:`.phase`, :mod:`.sensitivity`, :mod:`.figures` --
+  reading finished results: Wilson intervals, phase diagrams, SALib indices, saved files;
 * :mod:`.cli` -- ``omnibalance sweep``, ``omnibalance plot phase``, ``omnibalance
   sensitivity``.
 

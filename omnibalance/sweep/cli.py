@@ -13,17 +13,9 @@ import json
 import sys
 from pathlib import Path
 
+from ..commands import _positive_int  # the same argument check as 'omnibalance run'
+
 EXIT_FAILED_RUNS = 1
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
 
 
 def _runner(text: str):

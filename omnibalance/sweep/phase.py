@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from .figures import save_analysis
 from .results import Results, open_results
 from .stats import wilson_interval
 
@@ -251,17 +252,7 @@ def write_phase(folder: str | Path, x: str, y: str, rule: str | None = None,
         title += f" -- INCOMPLETE: {len(runs)} of {expected} runs"
     stem = out / f"phase_{_safe(x)}_{_safe(y)}"
     fig = phase_figure(table, x, y, patrons, title)
-    paths = {"png": stem.with_suffix(".png"), "svg": stem.with_suffix(".svg"),
-             "csv": stem.with_suffix(".csv"), "markdown": stem.with_suffix(".md")}
-    fig.savefig(paths["png"], dpi=130)
-    fig.savefig(paths["svg"])
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    table.to_csv(paths["csv"], index=False)
-    paths["markdown"].write_text(summary_markdown(table, x, y, patrons, title),
-                                 encoding="utf-8")
-    return paths
+    return save_analysis(stem, fig, table, summary_markdown(table, x, y, patrons, title))
 
 
 def _safe(name: str) -> str:

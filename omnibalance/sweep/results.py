@@ -85,9 +85,8 @@ def open_results(folder: str | Path) -> Results:
     if not files:
         raise ConfigError("command line", "RESULTS", str(folder),
                           "holds no finished runs yet; run or resume the sweep first")
-    schemas = [pads.dataset(f, format="parquet").schema for f in files[:1]]
     dataset = pads.dataset(files, format="parquet")
-    if any(f.type == pa.null() for f in schemas[0]):
+    if any(f.type == pa.null() for f in dataset.schema):
         # A runner without declared outcome types: unify the chunks' inferred types.
         schema = pa.unify_schemas([pads.dataset(f, format="parquet").schema for f in files],
                                   promote_options="permissive")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from .figures import save_analysis
 from .results import markdown_table, open_results
 
 METHODS = ("sobol", "morris")
@@ -120,15 +121,5 @@ def write_sensitivity(folder: str | Path, outcome: str, rule: str | None = None,
     stem = out / f"sensitivity_{kind}_{outcome}"
     title = f"{res.manifest['name']}: {kind} indices of {outcome} (rule {rule})"
     fig = sensitivity_figure(table, kind, outcome, title)
-    paths = {"png": stem.with_suffix(".png"), "svg": stem.with_suffix(".svg"),
-             "csv": stem.with_suffix(".csv"), "markdown": stem.with_suffix(".md")}
-    fig.savefig(paths["png"], dpi=130)
-    fig.savefig(paths["svg"])
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    table.to_csv(paths["csv"], index=False)
     text = markdown_table(table)
-    paths["markdown"].write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
-    return paths, f"{title}\n{text}"
-
+    return save_analysis(stem, fig, table, f"# {title}\n\n{text}\n"), f"{title}\n{text}"

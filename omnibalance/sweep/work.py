@@ -12,7 +12,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -39,7 +39,6 @@ class ChunkTask:
     entropy: int
     schema: pa.Schema | None = None
     series: tuple[str, ...] = ()
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
