@@ -225,3 +225,20 @@ def test_cli_on_a_running_dask_scheduler_gives_the_same_rows(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     assert "dask scheduler tcp://127.0.0.1" in capsys.readouterr().out
     pd.testing.assert_frame_equal(contents(tmp_path / "local"), contents(tmp_path / "remote"))
+
+
+def test_a_changed_scenario_is_refused(tmp_path):
+    import shutil
+
+    for name in ("nicaragua_2007.toml", "_powers_2000s.toml"):
+        shutil.copy(ROOT / "seeds" / name, tmp_path / name)
+    spec_path = write_spec(tmp_path, steps=4, reps=1, n=2)
+    spec_path.write_text(spec_path.read_text().replace('"nicaragua_2007"',
+                                                       '"nicaragua_2007.toml"'))
+    run_sweep(load_spec(spec_path), tmp_path / "out")
+    shared = tmp_path / "_powers_2000s.toml"  # a file the scenario includes
+    text = shared.read_text()
+    assert "capability = 66.0" in text
+    shared.write_text(text.replace("capability = 66.0", "capability = 67.0", 1))
+    with pytest.raises(ConfigError, match="scenario .or a file it includes. has changed"):
+        run_sweep(load_spec(spec_path), tmp_path / "out")

@@ -14,6 +14,8 @@ re-reads the folder.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import platform
 import subprocess
 import time
@@ -34,7 +36,7 @@ from .plan import Plan, default_chunk_size
 from .progress import progress_bar
 from .seeds import design_seed
 from .spec import SweepSpec
-from .store import FORMAT, Identity, ResultsStore, file_hash, now
+from .store import FORMAT, Identity, ResultsStore, now
 from .work import ChunkTask, run_chunk
 
 FAILURES_KEPT = 20
@@ -92,6 +94,13 @@ def runner_name(runner: Callable) -> str:
     return f"{runner.__module__}:{runner.__qualname__}"
 
 
+def scenario_hash(case) -> str:
+    """SHA-256 of everything the model reads from a scenario (the files it includes too, not
+    their comments or layout)."""
+    text = repr(dataclasses.replace(case, path=""))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def design_table(design: Design) -> pa.Table:
     """The design points as a table: ``point`` and one column per swept parameter."""
     cols: dict[str, Any] = {"point": np.arange(len(design), dtype=np.int64)}
@@ -131,7 +140,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
     out = Path(out)
     case = load_scenario(spec.scenario)
     design = build_design(spec)
-    identity = Identity(spec.hash, file_hash(spec.scenario_file), runner_name(runner))
+    identity = Identity(spec.hash, scenario_hash(case), runner_name(runner))
     store = ResultsStore(out, identity)
     previous = store.check()
     if previous is not None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -38,7 +37,8 @@ PART = "part-{:05d}.parquet"
 
 @dataclass(frozen=True)
 class Identity:
-    """What makes two sweeps the same: the normalised spec, the scenario file, the runner."""
+    """What makes two sweeps the same: the normalised spec, the scenario (its content, with the
+    files it includes), the runner."""
 
     spec_hash: str
     scenario_hash: str
@@ -50,15 +50,10 @@ class Identity:
             out.append(f"spec hash {str(other.get('spec_hash'))[:12]} there, "
                        f"{self.spec_hash[:12]} now")
         if other.get("scenario_hash") != self.scenario_hash:
-            out.append("the scenario file has changed since")
+            out.append("the scenario (or a file it includes) has changed since")
         if other.get("runner") != self.runner:
             out.append(f"runner {other.get('runner')} there, {self.runner} now")
         return out
-
-
-def file_hash(path: str | os.PathLike) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 class ResultsStore:
