@@ -189,3 +189,18 @@ def test_bad_specs_name_field_value_and_fix(old, new, words):
 def test_sobol_sample_size_must_be_a_power_of_two():
     with pytest.raises(ConfigError, match="power of 2"):
         spec_of(sampled("sobol", "samples = 12"))
+
+
+def test_declared_outcome_columns_match_what_run_once_returns():
+    import pyarrow as pa
+
+    from omnibalance.runner import run_once
+    from omnibalance.scenario import load_scenario
+    from omnibalance.sweep.outcomes import run_once_fields
+
+    fields = run_once_fields(load_scenario("nicaragua_2007"))
+    out = run_once(steps=12, seed=1)
+    assert set(out) - {"rule"} == {name for name, _, _ in fields}
+    # Every value fits its declared type (None is allowed everywhere).
+    row = {k: v for k, v in out.items() if k != "rule"}
+    pa.Table.from_pylist([row], schema=pa.schema([(n, t) for n, t, _ in fields]))
