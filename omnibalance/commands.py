@@ -5,28 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .cliargs import positive_int, seed_int
 from .errors import ConfigError
 from .params import RULES
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def _override(text: str) -> tuple[str, float]:
@@ -47,8 +28,8 @@ def register(sub) -> None:
     run.add_argument("scenario", help="preset name (see 'omnibalance scenarios') or TOML path")
     run.add_argument("--rule", default="omnibalance", choices=RULES,
                      help="alignment rule (default: omnibalance)")
-    run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    run.add_argument("--steps", type=_positive_int, default=None,
+    run.add_argument("--seed", type=seed_int, default=0, help="random seed (default 0)")
+    run.add_argument("--steps", type=positive_int, default=None,
                      help="quarters to run (default: the scenario's)")
     run.add_argument("--set", dest="overrides", type=_override, action="append", default=[],
                      metavar="NAME=VALUE",

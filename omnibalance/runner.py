@@ -33,11 +33,15 @@ def run_once(scenario: str | Scenario = "nicaragua_2007", rule: str = "omnibalan
     case = _cached_scenario(scenario) if isinstance(scenario, str) else scenario
     rng = np.random.default_rng(seed)
     model = OmnibalanceModel(case, rule, params=params, steps=steps, rng=rng, collect=False)
-    model.run()
+    return outcomes_of(model.run(), focus)
+
+
+def outcomes_of(model: OmnibalanceModel, focus: str | None = None) -> dict[str, Any]:
+    """A finished model's per-run outcomes for the ``focus`` regime (default: the first)."""
     rows = model.summary()
     row = rows[0] if focus is None else next(r for r in rows if r["regime"] == focus)
-    out = {k: v for k, v in row.items() if k not in ("name",)}
-    i = case.regime_index(row["regime"])
+    out = {k: v for k, v in row.items() if k != "name"}
+    i = model.case.regime_index(row["regime"])
     for pw in model.powers:
         out[f"pc_ever_{pw.pid}"] = bool(model.pc_ever[i, pw.index])
     return out

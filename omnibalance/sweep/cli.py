@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..commands import _positive_int  # the same argument check as 'omnibalance run'
+from ..cliargs import positive_int
 
 EXIT_FAILED_RUNS = 1
 
@@ -36,19 +36,19 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("where runs execute (pick one; default: local processes, one "
                              "per core)")
     ex = g.add_mutually_exclusive_group()
-    ex.add_argument("--workers", type=_positive_int, metavar="N",
+    ex.add_argument("--workers", type=positive_int, metavar="N",
                     help="local worker processes (1: run in this process)")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="a running Dask scheduler: its address (tcp://host:8786) or its "
                          "scheduler file (*.json)")
-    ex.add_argument("--dask-local", type=_positive_int, metavar="N",
+    ex.add_argument("--dask-local", type=positive_int, metavar="N",
                     help="start a Dask LocalCluster of N worker processes")
     ex.add_argument("--cluster", choices=("slurm", "pbs"),
                     help="submit Dask workers as batch jobs through dask-jobqueue (configured "
                          "in ~/.config/dask/jobqueue.yaml; see docs/sweeps.md)")
-    g.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+    g.add_argument("--jobs", type=positive_int, default=1, metavar="N",
                    help="batch jobs to submit with --cluster (default 1)")
-    g.add_argument("--connect-timeout", type=_positive_int, default=10, metavar="SECONDS",
+    g.add_argument("--connect-timeout", type=positive_int, default=10, metavar="SECONDS",
                    help="how long to try reaching --scheduler (default 10)")
 
 
@@ -72,7 +72,7 @@ def register(sub) -> None:
     sw.add_argument("--out", type=Path, default=None,
                     help="results folder (default: results/<spec name>)")
     _add_executor_options(sw)
-    sw.add_argument("--chunk-size", type=_positive_int, default=None, metavar="RUNS",
+    sw.add_argument("--chunk-size", type=positive_int, default=None, metavar="RUNS",
                     help="runs per chunk file for a new sweep (default: about 64 chunks, "
                          "10-200 runs each; a resumed sweep keeps its own)")
     sw.add_argument("--runner", type=_runner, default=None, metavar="MODULE:FUNCTION",

@@ -14,24 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ..model import PAIR_COLUMNS, REGIME_COLUMNS, OmnibalanceModel
+from ..runner import outcomes_of
 from ..scenario import load_scenario
 
 KEYS = ("step", "date", "regime", "power")
 SERIES_COLUMNS: tuple[str, ...] = tuple(
     c for c in (*PAIR_COLUMNS, *REGIME_COLUMNS) if c not in KEYS)
 """The per-step columns a spec may ask for (the model's pair and regime tables)."""
-
-
-def outcomes_of(model: OmnibalanceModel, focus: str | None) -> dict[str, Any]:
-    """A finished model's per-run outcomes for ``focus``, as :func:`~omnibalance.runner.run_once`
-    returns them (kept equal to it by ``tests/test_sweep_core.py``)."""
-    rows = model.summary()
-    row = rows[0] if focus is None else next(r for r in rows if r["regime"] == focus)
-    out = {k: v for k, v in row.items() if k != "name"}
-    i = model.case.regime_index(row["regime"])
-    for pw in model.powers:
-        out[f"pc_ever_{pw.pid}"] = bool(model.pc_ever[i, pw.index])
-    return out
 
 
 def run_with_series(scenario, rule: str, params: dict | None, seed, steps: int | None,

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ..commands import _positive_int, _seed
+from ..cliargs import positive_int, seed_int
 
 
 def register(sub) -> None:
@@ -16,11 +16,11 @@ def register(sub) -> None:
                     "replications and print the pattern x rule table: estimate, 95% interval, "
                     "counts and PASS/FAIL against each pattern's declared criterion. Writes "
                     "validation.csv, validation.md and validation.png to --out.")
-    p.add_argument("--replications", type=_positive_int, default=200,
+    p.add_argument("--replications", type=positive_int, default=200,
                    help="replications per case and rule (default 200)")
-    p.add_argument("--workers", type=_positive_int, default=max(1, os.cpu_count() or 1),
+    p.add_argument("--workers", type=positive_int, default=max(1, os.cpu_count() or 1),
                    help="worker processes (default: all cores; results do not depend on it)")
-    p.add_argument("--seed", type=_seed, default=0, help="base seed (default 0)")
+    p.add_argument("--seed", type=seed_int, default=0, help="base seed (default 0)")
     p.add_argument("--out", type=Path, default=Path("out/validation"),
                    help="output folder (default out/validation)")
     p.add_argument("--quiet", action="store_true", help="no progress line")
