@@ -197,3 +197,4 @@ def Page():
 page = Page
 
 __all__ = ["Page", "page", "log_html", "model_params", "PARAMETERS", "update_counter"]
+

@@ -86,16 +86,28 @@ def default_preset(choices: list[Preset]) -> Preset:
     return choices[0]
 
 
-def _nice_step(low: float, high: float, kind: type) -> float:
-    """A round slider step giving about 100 positions between ``low`` and ``high``."""
+def _nice_step(low: float, high: float, kind: type, values: tuple[float, ...] = ()) -> float:
+    """A round slider step, about a hundredth of the range, on which ``values`` lie exactly.
+
+    The browser's slider snaps a value to the nearest step and sends it back, so a default
+    off the grid (0.15 with a step of 0.02) would silently become another number (0.16).
+    """
     if kind is int:
         return 1
     raw = (high - low) / 100
-    mag = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 5, 10):
-        if m * mag >= raw:
-            return m * mag
-    return 10 * mag  # pragma: no cover
+    mag = 10.0 ** math.floor(math.log10(raw))
+    while mag >= 1e-6:
+        for m in (5, 2, 1):
+            step = m * mag
+            if step <= 2 * raw and all(_on_grid(v - low, step) for v in values):
+                return step
+        mag /= 10
+    return raw  # pragma: no cover - only for values with more than six decimals
+
+
+def _on_grid(x: float, step: float) -> bool:
+    q = x / step
+    return abs(q - round(q)) < 1e-6
 
 
 def slider_value(name: str, case: Scenario) -> float:
@@ -121,10 +133,10 @@ def slider_help(name: str) -> str:
 def slider_spec(name: str, value) -> dict:
     """A Mesa ``model_params`` entry for parameter ``name``, read from its declaration."""
     decl = PARAMETERS[name]
+    step = _nice_step(decl.low, decl.high, decl.kind, (decl.default, _plain(value)))
     return {"type": "SliderInt" if decl.kind is int else "SliderFloat",
             "label": slider_label(decl, value), "value": value,
-            "min": decl.kind(decl.low), "max": decl.kind(decl.high),
-            "step": _nice_step(decl.low, decl.high, decl.kind)}
+            "min": decl.kind(decl.low), "max": decl.kind(decl.high), "step": step}
 
 
 def parse_seed(text) -> int | None:
@@ -153,7 +165,11 @@ class ClassroomModel(OmnibalanceModel):
     """
 
     def __init__(self, preset: str = DEFAULT_PRESET, rule: str = "omnibalance",
-                 seed: str | int = DEFAULT_SEED, **params):
+                 seed: str | int = DEFAULT_SEED, scenario=None, **params):
+        # ``scenario``: on Reset, Mesa passes a fresh ``mesa.experimental.scenarios.Scenario``
+        # (its own notion, with an unseeded generator); the case comes from ``preset`` and the
+        # seed from ``seed``, so it is ignored.
+        del scenario
         preset, rule, seed = _plain(preset), _plain(rule), _plain(seed)
         params = {k: _plain(v) for k, v in params.items()}
         choices = {p.label: p.id for p in presets()}
@@ -164,3 +180,4 @@ class ClassroomModel(OmnibalanceModel):
         self.seed = DEFAULT_SEED if parsed is None else parsed
         self.preset = preset_id
         super().__init__(preset_id, rule_from_label(rule), params=params or None, rng=self.seed)
+
