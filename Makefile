@@ -35,8 +35,11 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# The classroom app on http://127.0.0.1:8765/ (make app APP_PORT=8800; APP_HOST=0.0.0.0 shares it).
+APP_HOST ?= 127.0.0.1
+APP_PORT ?= 8765
 app: $(STAMP)
-	$(VENV)/bin/omnibalance app
+	$(VENV)/bin/omnibalance app --host $(APP_HOST) --port $(APP_PORT)
 
 clean-venv:
 	rm -rf $(VENV)
