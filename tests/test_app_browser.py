@@ -111,9 +111,13 @@ def test_classroom_app_in_chromium(browser, server):
         pause = app.button("❚❚")
         expect(pause).to_be_enabled(timeout=10_000)
         pause.click()
-        page.wait_for_timeout(800)
-        paused_at = app.step_count()
-        page.wait_for_timeout(1200)
+        expect(app.button("▶")).to_be_visible()
+        # Mesa finishes the quarter under way when paused: let it land, then nothing more may.
+        paused_at, deadline = -1, time.monotonic() + 15
+        while time.monotonic() < deadline and app.step_count() != paused_at:
+            paused_at = app.step_count()
+            page.wait_for_timeout(1500)
+        page.wait_for_timeout(2000)
         assert app.step_count() == paused_at, "the model kept running after pause"
         assert app.log_lines()
         app.button("Reset").click()
