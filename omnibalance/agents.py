@@ -196,7 +196,8 @@ class Regime(mesa.Agent):
             asset_value=asset_value, denial_value=m.denial_value(self, k),
             credit=float(credit[choice]), repayment_share=m.expected_repayment(self),
             sunk_weight=power.sunk_weight, stake=float(stake0[k] + debt0[k]),
-            survival_gain=float(survive_deal - threat.survival(h_true_none, p["horizon"])),
+            survival_gain=float(threat.survival(h_true_deal, p["stake_horizon"])
+                                - threat.survival(h_true_none, p["stake_horizon"])),
             size=float(size[choice]), fall_probability=float(1.0 - survive_deal))
         main = ASSET_KINDS[int(np.argmax(np.where(offered, weighted, -1.0)))]
         return Proposal(self.index, k, kind, float(size[choice]), float(credit[choice]),

@@ -197,6 +197,9 @@ _GLOBAL: list[Param] = [
        "Calibration)", "deal"),
     _p("debt_scale", 2.0, 0.1, 20.0, "x M",
        "Debt ratio at which the patron's expected repayment rate halves.", ASSUMED, "deal"),
+    _p("stake_horizon", 40, 1, 200, "quarters",
+       "Horizon over which a patron counts the survival of its sunk stake: investments and "
+       "debts outlive a deal and a leader's planning horizon.", CAL, "deal", int),
     _p("stake_depreciation", 0.02, 0.0, 0.5, "share per quarter",
        "Depreciation of a patron's sunk stake (investment and installed access).", ASSUMED,
        "deal"),
