@@ -187,16 +187,21 @@ class Regime(mesa.Agent):
         h_true_deal = threat.combine_hazards(h_deal[0][choice], h_deal[1][choice])
         survive_deal = threat.survival(h_true_deal, p["horizon"])
         offered = np.array([a in OFFERED[kind] for a in ASSET_KINDS])
-        weighted = p["access_value"] * power.interest * self.assets
+        # Returns on economic assets (energy stakes, market) fall in recession (ODD 7.5).
+        returns = np.where(np.isin(ASSET_KINDS, OFFERED[ECONOMIC]) & self.in_recession(),
+                           p["recession_returns"], 1.0)
+        weighted = p["access_value"] * power.interest * self.assets * returns
         asset_value = float((weighted * offered).sum())
         v_patron = bargaining.patron_value(
             asset_value=asset_value, denial_value=m.denial_value(self, k),
             credit=float(credit[choice]), repayment_share=m.expected_repayment(self),
             sunk_weight=power.sunk_weight, stake=float(stake0[k] + debt0[k]),
-            survival_gain=float(survive_deal - threat.survival(h_true_none, p["horizon"])),
+            survival_gain=float(threat.survival(h_true_deal, p["stake_horizon"])
+                                - threat.survival(h_true_none, p["stake_horizon"])),
             size=float(size[choice]), fall_probability=float(1.0 - survive_deal))
         main = ASSET_KINDS[int(np.argmax(np.where(offered, weighted, -1.0)))]
         return Proposal(self.index, k, kind, float(size[choice]), float(credit[choice]),
                         float(values[choice]),
                         rules.outside_option(values, allowed, opt_power, choice),
-                        float(v_patron), float(weighted.sum()), main)
+                        # The cap on further concessions: the assets not already opened.
+                        float(v_patron), float((weighted * ~offered).sum()), main)

@@ -108,10 +108,13 @@ class OmnibalanceModel(mesa.Model):
 
     def denial_value(self, regime: Regime, k: int) -> float:
         """Value to power ``k`` of denying its rivals this client (x M): rivalry-weighted, higher
-        in a rival's own region and where the regime is tied to that rival."""
+        in a rival's own region and where the regime is tied to that rival. ``denial_weight``
+        is an absolute amount (US$M per deal), so in the client's budgets it is divided by
+        M_i: denying a rival a client is not worth more because the client's army is bigger."""
         others = np.arange(len(self.powers)) != k
         stake_q = np.array([pw.regional_stake for pw in self.powers]) + self.tau[regime.index]
-        return float(self.p["denial_weight"] * (self.rivalry[k] * stake_q * others).sum())
+        usd = self.p["denial_weight"] * (self.rivalry[k] * stake_q * others).sum()
+        return float(usd / regime.military_budget)
 
     def expected_repayment(self, regime: Regime) -> float:
         return float(bargaining.expected_repayment(

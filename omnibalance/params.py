@@ -178,8 +178,10 @@ _GLOBAL: list[Param] = [
     _p("beta", 0.3, 0.0, 0.5, "share",
        "Regime's bargaining power in the generalised Nash split (beta < 0.5: the patron is "
        "stronger).", "Nash 1950; Morrow 1991", "deal"),
-    _p("denial_weight", 0.4, 0.0, 10.0, "x M per unit rivalry",
-       "Value to a patron of denying a rival a client in that rival's region.", ASSUMED, "deal"),
+    _p("denial_weight", 30.0, 0.0, 1000.0, "US$M per deal per unit rivalry",
+       "Value to a patron of denying a rival a client in that rival's region (or one tied to "
+       "it), an absolute amount per deal: the strategic value of a client does not grow with "
+       "its military budget (divided by M_i in the bargain).", CAL, "deal"),
     _p("access_value", 1.0, 0.0, 10.0, "x M per unit asset",
        "Scale of the value of a regime's assets to a patron (times its interest weights).",
        ASSUMED, "deal"),
@@ -188,8 +190,16 @@ _GLOBAL: list[Param] = [
     _p("recession_repayment", 0.3, 0.0, 1.0, "multiplier",
        "Repayment in recession relative to normal times.",
        "Valley (essay): restructuring of Venezuelan debt", "deal"),
+    _p("recession_returns", 0.3, 0.0, 1.0, "multiplier",
+       "Value to a patron of a regime's economic assets (energy stakes, market access) in "
+       "recession relative to normal times: returns on them fall with the economy.",
+       "Valley (essay): Russia's 'grim return' on Venezuelan oil; calibrated (docs/ODD.md, "
+       "Calibration)", "deal"),
     _p("debt_scale", 2.0, 0.1, 20.0, "x M",
        "Debt ratio at which the patron's expected repayment rate halves.", ASSUMED, "deal"),
+    _p("stake_horizon", 40, 1, 200, "quarters",
+       "Horizon over which a patron counts the survival of its sunk stake: investments and "
+       "debts outlive a deal and a leader's planning horizon.", CAL, "deal", int),
     _p("stake_depreciation", 0.02, 0.0, 0.5, "share per quarter",
        "Depreciation of a patron's sunk stake (investment and installed access).", ASSUMED,
        "deal"),
