@@ -186,12 +186,14 @@ def Page():
         values = {n: v.peek() for n, v in _sliders_for(preset).items()}
         return ClassroomModel(preset.label, rule, seed, **values)
 
+    # A preset, rule or seed change builds a new model, which SolaraViz takes up (its
+    # use_reactive follows a changed argument): the run restarts at step 0 with the new choice.
+    # Known wart: made while playing, the change leaves Mesa's controller showing pause (its
+    # play state is its own); one click on it gives play back.
     model = solara.use_memo(build, [key])
-    # A new key remounts SolaraViz: a fresh model and fresh play/step state, so a preset,
-    # rule or seed change resets cleanly even while the old run is playing.
     SolaraViz(model, components=[NetworkView, ThreatView, TiesView, LogView],
               model_params=model_params(choices, preset), name=TITLE,
-              play_interval=PLAY_INTERVAL_MS).key(key)
+              play_interval=PLAY_INTERVAL_MS)
 
 
 page = Page
