@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 POWER_COLOURS = {"US": "#1f5fa8", "RUS": "#c0392b", "CHN": "#d4a017", "USSR": "#8e1b1b"}
 CLASS_COLOURS = {"none": "#bbbbbb", "partnership": "#6fa8dc", "patron_client": "#c0392b"}
