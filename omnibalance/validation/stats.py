@@ -17,9 +17,12 @@ Donner, A. & Zou, G. Y. (2012) Stat. Methods Med. Res. 21:347-359, doi:10.1177/0
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import NamedTuple
 
 import numpy as np
+
+from ..sweep.stats import wilson_interval
 
 Z95 = 1.959963984540054
 """The 97.5% quantile of the standard normal: two-sided 95% intervals."""
@@ -32,14 +35,12 @@ class Interval(NamedTuple):
 
 
 def wilson(k: int, n: int, z: float = Z95) -> Interval:
-    """Wilson score interval for ``k`` successes in ``n`` trials (nan if ``n`` is 0)."""
+    """Wilson score interval for ``k`` successes in ``n`` trials (nan if ``n`` is 0); the one
+    implementation is :func:`omnibalance.sweep.stats.wilson_interval`."""
     if n <= 0:
         return Interval(math.nan, math.nan, math.nan)
-    p = k / n
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+    low, high = wilson_interval(k, n, confidence=2.0 * NormalDist().cdf(z) - 1.0)
+    return Interval(k / n, float(low), float(high))
 
 
 def newcombe_difference(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> Interval:
