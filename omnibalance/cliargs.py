@@ -22,4 +22,12 @@ positive_int = _int_at_least(1)
 """A whole number >= 1 (steps, workers, replications)."""
 
 seed_int = _int_at_least(0)
+
+
+def steps_int(text: str) -> int:
+    """Quarters to run: 1 to 2000 (as in scenario files and sweep specs)."""
+    value = positive_int(text)
+    if value > 2000:
+        raise argparse.ArgumentTypeError(f"must be <= 2000, got {value}")
+    return value
 """A random seed: a whole number >= 0."""

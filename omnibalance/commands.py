@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cliargs import positive_int, seed_int
+from .cliargs import seed_int, steps_int
 from .errors import ConfigError
 from .params import RULES
 
@@ -29,7 +29,7 @@ def register(sub) -> None:
     run.add_argument("--rule", default="omnibalance", choices=RULES,
                      help="alignment rule (default: omnibalance)")
     run.add_argument("--seed", type=seed_int, default=0, help="random seed (default 0)")
-    run.add_argument("--steps", type=positive_int, default=None,
+    run.add_argument("--steps", type=steps_int, default=None,
                      help="quarters to run (default: the scenario's)")
     run.add_argument("--set", dest="overrides", type=_override, action="append", default=[],
                      metavar="NAME=VALUE",

@@ -28,9 +28,11 @@ def register(sub) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..commands import _check_writable
     from . import report
     from .runner import validate
 
+    _check_writable(args.out)  # before hours of runs, not after
     results = validate(args.replications, workers=args.workers, seed=args.seed,
                        progress=not args.quiet)
     print(f"Patterns x rules: {args.replications} replications per case and rule, "
