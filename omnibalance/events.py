@@ -47,21 +47,21 @@ class EventLog:
         self.events.append(LogEvent(step, self.case.date(step), kind, regime.rid, pid, text,
                                     note))
 
-    def proposal(self, step, regime, power, prop, terms, reason) -> None:
+    def proposal(self, step, regime, power, kind, main_asset, transfer, reason) -> None:
+        """A regime's proposal and the power's answer (``reason`` is None if accepted)."""
         from .agents import ASSET_PHRASE
 
-        offer = ASSET_PHRASE[prop.main_asset]
-        text = (f"{regime.name} offers {offer} to {power.name} for "
-                f"{KIND_OF_DEAL[prop.kind]}: ")
-        if terms is None:
+        text = (f"{regime.name} offers {ASSET_PHRASE[main_asset]} to {power.name} for "
+                f"{KIND_OF_DEAL[kind]}: ")
+        if reason is not None:
             text += f"refused ({reason})"
             kind = "refusal"
         else:
             kind = "deal"
-            if terms.transfer < 0:
-                text += f"accepted ({power.name} discounts the terms by {-terms.transfer:.2f} M)"
+            if transfer < 0:
+                text += f"accepted ({power.name} discounts the terms by {-transfer:.2f} M)"
             else:
-                text += f"accepted ({regime.name} concedes {terms.transfer:.2f} M more)"
+                text += f"accepted ({regime.name} concedes {transfer:.2f} M more)"
         self.add(step, kind, regime, power, text)
 
     def tie_change(self, step, regime, power, old: int, new: int) -> None:

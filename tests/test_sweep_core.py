@@ -118,8 +118,8 @@ def test_plan_numbers_every_run_once():
     triples = {plan.locate(r) for r in ids}
     assert triples == set(itertools.product(range(2), range(7), range(3)))
     assert plan.locate(22) == (1, 0, 1)
-    assert default_chunk_size(100) == 10 and default_chunk_size(10**6) == 200
-    assert default_chunk_size(17640) == 200
+    assert default_chunk_size(100) == 10 and default_chunk_size(10**6) == 2000
+    assert default_chunk_size(17640) == 552
 
 
 def test_hash_ignores_layout_and_description_but_not_values(tmp_path):

@@ -77,6 +77,9 @@ def register(sub) -> None:
                          "10-200 runs each; a resumed sweep keeps its own)")
     sw.add_argument("--runner", type=_runner, default=None, metavar="MODULE:FUNCTION",
                     help="the function each run calls (default omnibalance.runner:run_once)")
+    sw.add_argument("--engine", choices=("batch", "mesa"), default="batch",
+                    help="batch: a chunk's runs step together over arrays (default, fast); "
+                         "mesa: each run through the Mesa face (same results, for checking)")
     sw.add_argument("--plan", action="store_true",
                     help="print what would run (and what is already done) and stop")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -129,7 +132,8 @@ def _sweep(spec_path: Path, out: Path | None, args, chunk_size=None, runner=None
     text = spec_path.read_text(encoding="utf-8")
     report = run_sweep(spec, out, executor=_executor_factory(args), runner=runner,
                        chunk_size=chunk_size, spec_text=text,
-                       progress=False if args.quiet else None)
+                       progress=False if args.quiet else None,
+                       engine=getattr(args, "engine", "batch"))
     print(report.text())
     return report
 

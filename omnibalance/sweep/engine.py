@@ -120,7 +120,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
               executor: Executor | Callable[[], Executor] | None = None,
               runner: Callable[..., dict[str, Any]] | None = None,
               chunk_size: int | None = None, spec_text: str = "",
-              progress: bool | None = None) -> SweepReport:
+              progress: bool | None = None, engine: str = "batch") -> SweepReport:
     """Run (or resume) ``spec`` into the results folder ``out``.
 
     Args:
@@ -132,11 +132,21 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
         chunk_size: runs per chunk for a new sweep (a resumed one keeps its own).
         spec_text: the spec file's text, stored as ``spec.toml``.
         progress: show a progress bar (default: only on a terminal and outside CI).
+        engine: ``batch`` (the default runner's runs of a chunk step together over arrays) or
+            ``mesa`` (each run through the Mesa face). Both give the same rows; a custom
+            runner always runs per run.
     """
-    from ..runner import run_once
+    from ..errors import ConfigError, unknown_key
+    from ..runner import ENGINES, run_once
     from ..scenario import load_scenario
 
+    if engine not in ENGINES:
+        raise unknown_key("sweep", "engine", engine, ENGINES)
     runner = runner or run_once
+    if spec.series and runner is not run_once:
+        raise ConfigError("sweep", "--runner", runner_name(runner),
+                          "per-step series ([outputs] series) come from the model's own runner; "
+                          "drop --runner or the series")
     out = Path(out)
     case = load_scenario(spec.scenario)
     design = build_design(spec)
@@ -167,16 +177,18 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
     made = executor() if callable(executor) else executor
     made = made or InProcess()
     manifest = previous or new_manifest(spec, identity, plan, design)
-    session = {"started": now(), "executor": made.description, "runs_at_start": done_runs,
+    session = {"started": now(), "executor": made.description, "engine": engine,
+               "runs_at_start": done_runs,
                "runs": 0, "seconds": 0.0, "compute_seconds": 0.0, "workers": {},
                "versions": versions()}
     manifest.setdefault("sessions", []).append(session)
     manifest["status"] = "running"
+    manifest["engine"] = engine
     report = SweepReport(spec.name, out, plan.runs, 0, 0.0, made.description)
     t0 = time.perf_counter()
     try:
         store.open(manifest, spec_text, design_table(design), bool(spec.series))
-        tasks = (_task(spec, design, plan, runner, schema, k) for k in todo)
+        tasks = (_task(spec, design, plan, runner, schema, k, engine) for k in todo)
         bar = progress_bar(plan.runs, done_runs, spec.name, progress)
         last = time.monotonic()
         try:
@@ -307,12 +319,13 @@ def _stop(store: ResultsStore, manifest: dict, session: dict, t0: float, status:
         pass
 
 
-def _task(spec: SweepSpec, design: Design, plan: Plan, runner, schema, chunk: int) -> ChunkTask:
+def _task(spec: SweepSpec, design: Design, plan: Plan, runner, schema, chunk: int,
+          engine: str = "batch") -> ChunkTask:
     points = sorted({plan.locate(r)[1] for r in plan.chunk_runs(chunk)})
     return ChunkTask(chunk=chunk, plan=plan, runner=runner, scenario=spec.scenario,
                      steps=spec.steps, focus=spec.focus, fixed=dict(spec.fixed),
                      points={p: design.point(p) for p in points}, entropy=spec.seed,
-                     schema=schema, series=spec.series)
+                     schema=schema, series=spec.series, engine=engine)
 
 
 def _duration(seconds: float) -> str:

@@ -30,31 +30,16 @@ TIMING_COLUMNS = ("run_seconds",)
 """Columns that measure time and so differ between otherwise identical sweeps."""
 
 
+ARROW_TYPES = {int: pa.int64(), float: pa.float64(), bool: pa.bool_(), str: pa.string()}
+
+
 def run_once_fields(case) -> list[tuple[str, pa.DataType, str]]:
-    """The outcomes :func:`omnibalance.runner.run_once` returns for a scenario's powers."""
-    fields = [
-        ("regime", pa.string(), "the focus regime"),
-        ("pc_formed", pa.bool_(), "a patron-client tie formed"),
-        ("first_pc_step", pa.int64(), "quarter (from the start) the first patron-client tie "
-                                      "formed"),
-        ("first_pc_date", pa.string(), "calendar quarter of the first patron-client tie"),
-        ("first_pc_patron", pa.string(), "power of the first patron-client tie"),
-        ("first_pc_duration", pa.int64(), "quarters the first patron-client tie lasted"),
-        ("first_pc_censored", pa.bool_(), "the first tie still held when the run ended"),
-        ("leader_survived", pa.bool_(), "the starting leader was never replaced"),
-        ("leader_changes", pa.int64(), "number of leader changes"),
-    ]
-    for p in case.powers:
-        fields += [
-            (f"first_proposal_{p.id}", pa.int64(), f"quarter of the first proposal to {p.id}"),
-            (f"final_tie_{p.id}", pa.float64(), f"tie to {p.id} at the end"),
-            (f"final_class_{p.id}", pa.string(), f"classification of the pair with {p.id} at "
-                                                 "the end"),
-        ]
-    for p in case.powers:
-        fields.append((f"pc_ever_{p.id}", pa.bool_(), f"a patron-client tie with {p.id} at "
-                                                      "any time"))
-    return fields
+    """The outcomes the model returns for a scenario's powers (declared once, in
+    :mod:`omnibalance.outcomes`); ``rule`` is already a run field."""
+    from ..outcomes import outcome_list
+
+    return [(o.name, ARROW_TYPES[o.kind], o.meaning) for o in outcome_list(case)
+            if o.name != "rule"]
 
 
 def outcome_fields(runner, case) -> list[tuple[str, pa.DataType, str]] | None:

@@ -39,6 +39,9 @@ class ChunkTask:
     entropy: int
     schema: pa.Schema | None = None
     series: tuple[str, ...] = ()
+    engine: str = "batch"
+    """``batch``: the chunk's runs step together through the batch engine (the default runner
+    only); ``mesa``: each run through the Mesa face, one after the other."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,12 @@ class ChunkResult:
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run every run of ``task``'s chunk, in run-id order."""
+    from ..runner import run_once
+
+    if task.engine == "batch" and task.runner is run_once:
+        from .batchwork import run_chunk_batch
+
+        return run_chunk_batch(task)
     t0 = time.perf_counter()
     rows, heads, series_parts = [], [], []
     for run_id in task.plan.chunk_runs(task.chunk):
@@ -70,7 +79,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
                       focus=task.focus)
         t = time.perf_counter()
         try:
-            if task.series:
+            if task.series and task.runner is run_once:
                 from .series import run_with_series
 
                 outcomes, steps = run_with_series(**kwargs, columns=task.series)

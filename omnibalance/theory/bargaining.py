@@ -56,17 +56,22 @@ def nash_split(v_regime, v_patron, d_regime, *, beta, concession_cap):
     regime receives its outside option plus a share ``beta`` of the surplus
     S = v_r + v_p - d_r. The regime cannot concede more than ``concession_cap``; if the patron
     would then still lose, it refuses. The regime's share is U_r / (U_r + U_p).
+
+    Works on scalars (returns floats) and on arrays of bargains (returns arrays); a refused
+    bargain has every field 0.
     """
-    surplus = v_regime + v_patron - d_regime
-    if surplus <= 0.0:
-        return Terms(False, 0.0, 0.0, 0.0, 0.0)
-    transfer = v_regime - d_regime - beta * surplus
-    if transfer > concession_cap:
-        transfer = concession_cap
-        if v_patron + transfer < 0.0:
-            return Terms(False, 0.0, 0.0, 0.0, 0.0)
-    u_r = v_regime - transfer
-    u_p = v_patron + transfer
+    v_r, v_p, d_r = np.asarray(v_regime, float), np.asarray(v_patron, float), \
+        np.asarray(d_regime, float)
+    surplus = v_r + v_p - d_r
+    transfer = v_r - d_r - beta * surplus
+    capped = transfer > concession_cap
+    transfer = np.where(capped, concession_cap, transfer)
+    accepted = (surplus > 0.0) & ~(capped & (v_p + transfer < 0.0))
+    u_r = np.where(accepted, v_r - transfer, 0.0)
+    u_p = np.where(accepted, v_p + transfer, 0.0)
     total = u_r + u_p
-    share = u_r / total if total > 0 else 0.0
-    return Terms(True, float(transfer), float(u_r), float(u_p), float(np.clip(share, 0.0, 1.0)))
+    share = np.clip(np.divide(u_r, total, out=np.zeros_like(total), where=total > 0), 0.0, 1.0)
+    transfer = np.where(accepted, transfer, 0.0)
+    if accepted.ndim == 0:
+        return Terms(bool(accepted), float(transfer), float(u_r), float(u_p), float(share))
+    return Terms(accepted, transfer, u_r, u_p, share)

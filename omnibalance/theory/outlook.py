@@ -31,23 +31,38 @@ class Threats(NamedTuple):
     h_ex: np.ndarray
 
 
-def threats(*, tau, stake, debt, rivalry_to_hegemon, hegemon, ideological_distance, autocracy,
-            t_in_prev, baseline, growth, security_aid, p) -> Threats:
-    """Threats and hazard components implied by ties ``tau``, stakes and debts (per power).
+class Exposure(NamedTuple):
+    """What the hegemon's pressure and its deterrence read of a regime's ties (per regime)."""
 
-    ``rivalry_to_hegemon[q]`` is R[hegemon, q] with 0 at the hegemon itself; ``security_aid``
-    the protective security aid received last quarter (x M); ``p`` the global parameters.
+    rival_ties: np.ndarray
+    """Ties to the hegemon's rivals, weighted by their rivalry with it."""
+    rival_stakes: np.ndarray
+    """Rivals' sunk stakes plus the debt owed to them, rivalry-weighted (x M)."""
+    hegemon_tie: np.ndarray
+    """The tie to the hegemon itself (it appeases the hegemon)."""
+
+
+def exposure(tau, stake, debt, rivalry_to_hegemon, hegemon) -> Exposure:
+    """A regime's :class:`Exposure` from its per-power ties, stakes and debts (last axis)."""
+    return Exposure((tau * rivalry_to_hegemon).sum(axis=-1),
+                    ((stake + debt) * rivalry_to_hegemon).sum(axis=-1), tau[..., hegemon])
+
+
+def threats(*, exposure: Exposure, ideological_distance, autocracy, t_in_prev, baseline,
+            growth, security_aid, p) -> Threats:
+    """Threats and hazard components implied by a regime's exposure to the powers.
+
+    ``security_aid`` is the protective security aid received last quarter (x M); ``p`` the
+    global parameters.
     """
-    rival_ties = (tau * rivalry_to_hegemon).sum(axis=-1)
-    rival_stakes = ((stake + debt) * rivalry_to_hegemon).sum(axis=-1)
     pressure = hegemon_pressure(
-        ideological_distance, autocracy, rival_ties, tau[..., hegemon],
+        ideological_distance, autocracy, exposure.rival_ties, exposure.hegemon_tie,
         us_pressure=p["us_pressure"], pressure_ideology=p["pressure_ideology"],
         pressure_autocracy=p["pressure_autocracy"], pressure_rival_ties=p["pressure_rival_ties"],
         appeasement=p["appeasement"])
     opp, direct = split_pressure(pressure, opposition_backing=p["opposition_backing"])
-    det = deterrence(rival_ties, rival_stakes, deterrence_ties=p["deterrence_ties"],
-                     deterrence_stakes=p["deterrence_stakes"])
+    det = deterrence(exposure.rival_ties, exposure.rival_stakes,
+                     deterrence_ties=p["deterrence_ties"], deterrence_stakes=p["deterrence_stakes"])
     t_ex = external_threat(direct, det)
     t_in = internal_threat_next(
         t_in_prev, baseline, growth, opp, security_aid, threat_reversion=p["threat_reversion"],

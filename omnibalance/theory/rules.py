@@ -81,23 +81,32 @@ def balance_of_threat_values(h_now, h_none, h_deal, *, office_value, horizon, **
 
 
 def strongest(capability, available=None):
-    """Index of the strongest power (largest capability) among those ``available``."""
+    """Index of the strongest power (largest capability) among those ``available``.
+
+    Powers lie on the last axis; leading axes (runs, regimes) give one index each.
+    """
     cap = np.asarray(capability, dtype=float)
     if available is not None:
         cap = np.where(available, cap, -np.inf)
-    return int(np.argmax(cap))
+    best = np.argmax(cap, axis=-1)
+    return int(best) if best.ndim == 0 else best
 
 
 def balance_of_power_target(capability, rivalry, available):
     """The strongest rival of the strongest power (Waltz 1979), among ``available`` powers.
 
     ``rivalry[p, q]`` in [0, 1]; a rival is any q with positive rivalry with the strongest power.
-    Returns -1 if no rival is available.
+    Returns -1 if no rival is available. Powers lie on the last axis of ``capability`` and
+    ``available``, whose leading axes broadcast (e.g. runs x 1 x powers against regimes x
+    powers).
     """
-    top = strongest(capability)
-    rivals = (np.asarray(rivalry)[top] > 0) & np.asarray(available, dtype=bool)
-    rivals[top] = False
-    return strongest(capability, rivals) if rivals.any() else -1
+    cap = np.asarray(capability, dtype=float)
+    top = np.argmax(cap, axis=-1)
+    rivals = ((np.asarray(rivalry)[top] > 0) & (np.arange(cap.shape[-1]) != top[..., None])
+              & np.asarray(available, dtype=bool))
+    target = np.where(rivals.any(axis=-1),
+                      np.argmax(np.where(rivals, cap, -np.inf), axis=-1), -1)
+    return int(target) if target.ndim == 0 else target
 
 
 def fixed_alignment_values(is_target, is_security, *, alignment_value):
@@ -106,19 +115,27 @@ def fixed_alignment_values(is_target, is_security, *, alignment_value):
 
 
 def choose(values, allowed):
-    """The index of the best allowed option if it beats holding (value 0), else HOLD."""
+    """The index of the best allowed option if it beats holding (value 0), else HOLD.
+
+    Options lie on the last axis; leading axes give one choice each.
+    """
     v = np.where(allowed, values, -np.inf)
-    best = int(np.argmax(v))
-    return best if v[best] > 0.0 else HOLD
+    best = np.argmax(v, axis=-1)
+    beats = np.take_along_axis(v, best[..., None], axis=-1)[..., 0] > 0.0
+    out = np.where(beats, best, HOLD)
+    return int(out) if out.ndim == 0 else out
 
 
 def outside_option(values, allowed, option_power, chosen):
     """The regime's best alternative to its chosen deal: the best deal with another power.
 
     Generalised Nash bargaining needs the disagreement point; a regime with no alternative
-    concedes more (MODEL.md 3.5). Never below holding (0).
+    concedes more (MODEL.md 3.5). Never below holding (0). Options lie on the last axis;
+    ``chosen`` has the leading shape.
     """
-    other = np.asarray(allowed) & (np.asarray(option_power) != option_power[chosen])
-    if not other.any():
-        return 0.0
-    return float(max(0.0, np.max(np.where(other, values, -np.inf))))
+    option_power = np.asarray(option_power)
+    chosen = np.asarray(chosen)
+    other = np.asarray(allowed) & (option_power != option_power[chosen][..., None])
+    best = np.max(np.where(other, values, -np.inf), axis=-1)
+    out = np.maximum(0.0, best)
+    return float(out) if out.ndim == 0 else out

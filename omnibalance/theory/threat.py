@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._util import clip01
+from ._util import clip01, power
 
 
 def hegemon_pressure(ideological_distance, autocracy, rival_ties, hegemon_tie, *, us_pressure,
@@ -70,8 +70,8 @@ def internal_threat_next(t_in, baseline, growth, opposition_pressure, security_a
 
 def hazard_components(t_in, t_ex, *, hazard_internal, hazard_external, hazard_exponent):
     """The internal and external parts of the per-quarter removal hazard, e*T^g each."""
-    return (hazard_internal * np.power(t_in, hazard_exponent),
-            hazard_external * np.power(t_ex, hazard_exponent))
+    return (hazard_internal * power(t_in, hazard_exponent),
+            hazard_external * power(t_ex, hazard_exponent))
 
 
 def combine_hazards(h_in, h_ex, w_in=1.0, w_ex=1.0):
@@ -93,7 +93,7 @@ def hazard(t_in, t_ex, *, hazard_internal, hazard_external, hazard_exponent):
 
 def survival(h, horizon):
     """Probability of staying in office for ``horizon`` quarters at constant hazard ``h``."""
-    return np.power(1.0 - h, horizon)
+    return power(1.0 - h, horizon)
 
 
 def election_loss_probability(mandate, growth, t_in, autocracy, *, election_base,

@@ -1,18 +1,19 @@
 """Run every case scenario under every rule with seeded replications, in parallel.
 
-Each run's seed is ``numpy.random.SeedSequence(base_seed, spawn_key=(case, rule, replication))``
-so results do not depend on the number of workers. A counterfactual variant of a case (Venezuela
-with ``sunk_weight`` = 0; Nicaragua with a strong mandate) shares its base case's seeds: the
-pair of runs differs only in the one parameter (common random numbers).
+Replication ``rep`` of a case draws from
+``numpy.random.SeedSequence(base_seed, spawn_key=(case, rep))`` under every rule: the rules
+face the same shocks (common random numbers), so rule-vs-rule differences are not seed noise.
+A counterfactual variant of a case (Venezuela with ``sunk_weight`` = 0; Nicaragua with a strong
+mandate) shares its base case's seeds: the pair of runs differs only in the one parameter.
+Runs go through the batch engine in blocks of replications, on the sweep's executors (in this
+process, or a pool of local processes); results do not depend on the number of workers.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,10 @@ import numpy as np
 
 from ..params import RULES
 from . import patterns
-from .simulate import scenario, simulate
+from .simulate import scenario, simulate_many
+
+BLOCK = 100
+"""Replications of one case and rule that run together in one batch."""
 
 
 @dataclass(frozen=True)
@@ -61,49 +65,46 @@ def cases() -> list[Case]:
     ]
 
 
-def run_seed(base_seed: int, case: Case, rule: str, rep: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence(base_seed, spawn_key=(case.seed_index, RULES.index(rule), rep))
+def run_seed(base_seed: int, case: Case, rep: int) -> np.random.SeedSequence:
+    """The seed of replication ``rep`` of ``case``: the same under every rule."""
+    return np.random.SeedSequence(base_seed, spawn_key=(case.seed_index, rep))
 
 
-def _job(args) -> tuple[str, str, int, dict]:
-    case, rule, rep, base_seed, params = args
+def _job(args) -> tuple[str, str, int, list[dict]]:
+    """One block of replications of one case under one rule."""
+    case, rule, start, stop, base_seed, params = args
     over = {**params, **case.overrides}
-    rec = simulate(case.scenario, rule, over, run_seed(base_seed, case, rule, rep))
-    return case.key, rule, rep, case.extract(rec)
+    seeds = [run_seed(base_seed, case, rep) for rep in range(start, stop)]
+    return case.key, rule, start, [case.extract(rec) for rec in
+                                   simulate_many(case.scenario, rule, over, seeds)]
 
 
 def run_all(replications: int = 200, *, workers: int = 1, seed: int = 0,
             rules: tuple[str, ...] = RULES, params: dict[str, Any] | None = None,
             progress: bool = False) -> dict[str, dict[str, list[dict]]]:
     """Per rule, per case key: the list of per-run observations, ordered by replication."""
+    from ..sweep.executors import InProcess, LocalPool
+
     params = dict(params or {})
-    jobs = [(c, rule, rep, seed, params) for rule in rules for c in cases()
-            for rep in range(replications)]
+    jobs = [(c, rule, a, min(a + BLOCK, replications), seed, params) for rule in rules
+            for c in cases() for a in range(0, replications, BLOCK)]
     out: dict[str, dict[str, list]] = {r: {c.key: [None] * replications for c in cases()}
                                        for r in rules}
-    total, done, start = len(jobs), 0, time.monotonic()
-
-    def store(res):
-        nonlocal done
-        key, rule, rep, obs = res
-        out[rule][key][rep] = obs
-        done += 1
-        if progress and (done % max(1, total // 50) == 0 or done == total):
-            el = time.monotonic() - start
-            eta = el / done * (total - done)
-            print(f"\r  {done}/{total} runs ({done / total:.0%}), {el:.0f}s elapsed, "
-                  f"~{eta:.0f}s left ", end="", file=sys.stderr, flush=True)
-
-    if workers <= 1:
-        for j in jobs:
-            store(_job(j))
-    else:
-        # spawn: safe when the caller is itself multi-threaded (a pytest-xdist worker, a notebook).
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
-            for res in ex.map(_job, jobs, chunksize=max(1, min(50, total // (workers * 8)))):
-                store(res)
-    if progress:
+    total, done, start = len(rules) * len(cases()) * replications, 0, time.monotonic()
+    show = progress and sys.stderr.isatty()
+    executor = InProcess() if workers <= 1 else LocalPool(workers)
+    try:
+        for key, rule, first, obs in executor.map_unordered(_job, jobs):
+            out[rule][key][first:first + len(obs)] = obs
+            done += len(obs)
+            if show:
+                el = time.monotonic() - start
+                print(f"\r  {done}/{total} runs ({done / total:.0%}), {el:.0f}s elapsed, "
+                      f"~{el / done * (total - done):.0f}s left ", end="", file=sys.stderr,
+                      flush=True)
+    finally:
+        executor.close()
+    if show:
         print(file=sys.stderr)
     return out
 

@@ -1,5 +1,6 @@
-"""One validation run: the model stepped to the end, with the per-quarter history the patterns
-read (classification, ties and debt of every pair; first proposals; leaders' start dates).
+"""Validation runs: the model stepped to the end through the batch engine, with the per-quarter
+history the patterns read (classification, ties and debt of every pair; first proposals;
+leaders' start dates).
 
 The history is kept as small numpy arrays rather than Mesa's data tables, so thousands of runs
 fit in memory and cross process boundaries cheaply.
@@ -8,20 +9,18 @@ fit in memory and cross process boundaries cheaply.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from ..agents import SECURITY
-from ..model import OmnibalanceModel
-from ..scenario import Scenario, load_scenario
+from ..engine import run_batch
+from ..runner import cached_scenario
+from ..scenario import Scenario
 
 
-@lru_cache(maxsize=64)
 def scenario(name: str) -> Scenario:
     """A case scenario, loaded once per process."""
-    return load_scenario(name)
+    return cached_scenario(name)
 
 
 @dataclass
@@ -64,38 +63,22 @@ def scenario_step(name: str, date: str) -> int:
 
 
 def simulate(name: str, rule: str, params: dict[str, Any] | None, seed) -> RunRecord:
-    """Run scenario ``name`` under ``rule`` with parameter overrides and a seed (int or
-    ``numpy.random.SeedSequence``), recording the history the patterns need."""
+    """One run of scenario ``name`` under ``rule`` (see :func:`simulate_many`)."""
+    return simulate_many(name, rule, params, [seed])[0]
+
+
+def simulate_many(name: str, rule: str, params: dict[str, Any] | None, seeds) -> list[RunRecord]:
+    """Run scenario ``name`` under ``rule`` once per seed (int or ``SeedSequence``), all
+    with the same parameter overrides, in one batch; one :class:`RunRecord` per run."""
     case = scenario(name)
-    model = OmnibalanceModel(case, rule, params=params, rng=np.random.default_rng(seed),
-                             collect=False)
-    n_r, n_p, T = len(model.regimes), len(model.powers), model.n_steps
-    klass = np.zeros((T, n_r, n_p), dtype=np.int8)
-    debt = np.zeros((T, n_r, n_p), dtype=np.float32)
-    ideology0 = np.array([r.ideology for r in model.regimes])
-    mandate0 = np.array([r.mandate for r in model.regimes])
-    autocracy0 = np.array([r.autocracy for r in model.regimes])
-    first_sec = np.full((n_r, n_p), -1, dtype=np.int32)
-    negotiate = model._negotiate
-
-    def watch(proposals):
-        # The model records first proposals of any kind; the patterns also need the kind.
-        for pr in proposals:
-            if pr.kind == SECURITY and first_sec[pr.regime, pr.power] < 0:
-                first_sec[pr.regime, pr.power] = model.t
-        negotiate(proposals)
-
-    model._negotiate = watch
-    while model.running:
-        t = model.t
-        model.step()
-        klass[t] = model.klass
-        debt[t] = model.debt
-    first = np.full((n_r, n_p), -1, dtype=np.int32)
-    for (i, k), step in model.first_proposal.items():
-        first[i, k] = step
-    return RunRecord(name, rule, tuple(r.rid for r in model.regimes),
-                     tuple(pw.pid for pw in model.powers), klass, debt, first, first_sec,
-                     ideology0,
-                     mandate0, autocracy0, np.array([r.enters for r in model.regimes]),
-                     np.array([r.leader_changes for r in model.regimes]))
+    over = {k: np.full(len(seeds), v) for k, v in (params or {}).items()}
+    res = run_batch(case, rule, over, list(seeds), record=("klass", "debt"))
+    s, regimes = res.state, tuple(r.id for r in case.regimes)
+    powers = tuple(p.id for p in case.powers)
+    enters = np.array([r.start for r in case.regimes])
+    return [RunRecord(name, rule, regimes, powers, res.history["klass"][n],
+                      res.history["debt"][n].astype(np.float32),
+                      s.first_proposal[n].astype(np.int32), s.first_security[n].astype(np.int32),
+                      res.start["ideology"][n], res.start["mandate"][n],
+                      res.start["autocracy"][n], enters, s.leader_changes[n])
+            for n in range(len(seeds))]

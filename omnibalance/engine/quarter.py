@@ -1,0 +1,383 @@
+"""One quarter of the model for a whole batch of runs at once (MODEL.md 3; docs/ODD.md 3-7).
+
+This is the only implementation of the model's process: the Mesa face steps a batch of one run
+through :func:`step`, a sweep steps thousands. Phases are synchronous -- every regime decides on
+the same state, then all is resolved:
+
+1. shocks: the economy moves, scheduled events fire (recessions, leader changes, elections);
+2. threats: hegemon pressure, deterrence, internal and external threat, hazard;
+3. removals: a leader falls with the quarter's hazard;
+4. decisions: every active regime values each deal under the rule and proposes its best;
+5. negotiation: each power answers its proposals in order of its net value while its budget
+   lasts (generalised Nash terms);
+6. ties, debt, stakes and security support move;
+7. classification of every pair (none, partnership, patron-client).
+
+The arithmetic is in :mod:`omnibalance.theory` (pure functions over arrays); this module only
+shapes the arrays. Axes: run n, regime i, option o (a security and an economic deal with each
+power, ``2 * powers`` options), power k, asset kind a. Only plain numpy calls are used.
+When ``log`` is given, each phase appends what it did (for the Mesa face's event log).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..theory import bargaining, dynamics, rules, threat
+from ..theory.outlook import Exposure, exposure, protection, threats
+from .draws import Draws
+from .state import State, baseline
+from .world import ECONOMIC_ASSETS, World
+
+REFUSED_NOT_WORTH, REFUSED_OVER_BUDGET, ACCEPTED = 1, 2, 0
+"""How a power answered a proposal (the log says it in words)."""
+
+
+def step(world: World, s: State, u: np.ndarray, log: list | None = None) -> None:
+    """Advance every run of the batch by one quarter. ``u``: this quarter's uniforms,
+    (runs, regimes, 8) (engine.draws)."""
+    d = Draws(u)
+    _shocks(world, s, d, log)
+    update_threats(world, s)
+    _removals(world, s, d, log)
+    choice = decide(world, s)
+    _negotiate(world, s, choice, log)
+    _classify(world, s, log)
+    s.t += 1
+
+
+# 1. shocks ---------------------------------------------------------------------------------
+def _shocks(w: World, s: State, d: Draws, log) -> None:
+    s.growth_shock = np.where(s.shock_until < s.t, 0.0, s.growth_shock)
+    target = w.at("growth_mean", 2) + s.growth_shock
+    s.growth = target + w.at("growth_persistence", 2) * (s.growth - target) \
+        + w.at("growth_sd", 2) * d.growth
+    for ev in _events_at(w, s.t):
+        i = w.case.regime_index(ev.regime)
+        f = ev.fields
+        everyone = np.ones(w.n, dtype=bool)
+        if ev.kind == "recession":
+            s.growth_shock[:, i] = f["growth"]
+            s.shock_until[:, i] = s.t + f.get("quarters", 4) - 1
+            s.growth[:, i] = np.minimum(s.growth[:, i], w.at("growth_mean", 1) + f["growth"])
+            _note(log, "recession", i, ev)
+        elif ev.kind == "leader_change":
+            _replace(w, s, i, everyone, d, ev, cause="scheduled", log=log)
+        elif ev.kind == "election":
+            _election(w, s, i, ev, d, log)
+        elif ev.kind == "observed":
+            _note(log, "observed", i, ev)
+
+
+def _events_at(w: World, t: int):
+    return [e for e in w.case.events if e.step == t]
+
+
+def _election(w: World, s: State, i: int, ev, d: Draws, log) -> None:
+    p, f = w.view(1), ev.fields
+    lose = threat.election_loss_probability(
+        s.mandate[:, i], s.growth[:, i], s.t_in[:, i], s.autocracy[:, i],
+        election_base=p["election_base"], election_mandate=p["election_mandate"],
+        election_economy=p["election_economy"], election_threat=p["election_threat"])
+    if f["outcome"] == "endogenous":
+        lost = d.election[:, i] < lose
+    else:
+        lost = np.full(w.n, f["outcome"] == "challenger")
+    _note(log, "election", i, ev, lose=lose, lost=lost)
+    if "mandate" in f:
+        s.mandate[~lost, i] = f["mandate"]
+    if lost.any():
+        _replace(w, s, i, lost, d, ev if "ideology" in f else None, cause="election", log=log)
+
+
+def _replace(w: World, s: State, i: int, mask: np.ndarray, d: Draws, scheduled,
+             *, cause: str, log) -> None:
+    """A new leader takes office in regime ``i`` in the runs ``mask``: the one a scheduled
+    event names, or a successor drawn from the opposition. Ties are not reset; they keep
+    decaying unless the successor renews them. Powers ideologically far from the new leader
+    lose part of their sunk stake."""
+    if scheduled is not None and "ideology" in scheduled.fields:
+        f = scheduled.fields
+        s.ideology[mask, i] = f["ideology"]
+        if "mandate" in f:
+            s.mandate[mask, i] = f["mandate"]
+        if "autocracy" in f:
+            s.autocracy[mask, i] = f["autocracy"]
+    else:
+        z, m = ((d.removal_successor_ideology, d.removal_successor_mandate) if cause == "removal"
+                else (d.event_successor_ideology, d.event_successor_mandate))
+        drawn = np.clip(w.regime["opposition_ideology"][:, i] + 0.15 * z[:, i], -1.0, 1.0)
+        s.ideology[mask, i] = drawn[mask]
+        s.mandate[mask, i] = (0.4 + 0.2 * m[:, i])[mask]
+    s.leader_changes[mask, i] += 1
+    s.in_office_since[mask, i] = s.t
+    s.t_in[mask, i] = baseline(w, s.mandate)[mask, i]
+    far = np.abs(s.ideology[mask, i, None] - w.power["ideology"][mask]) / 2.0 > 0.5
+    keep = 1.0 - w.at("stake_loss_on_fall", 2)
+    s.stake[mask, i, :] *= np.where(far, keep if isinstance(keep, float) else keep[mask], 1.0)
+    _note(log, "leader_change", i, scheduled, mask=mask, cause=cause,
+          ideology=s.ideology[:, i].copy())
+
+
+# 2. threats --------------------------------------------------------------------------------
+def update_threats(w: World, s: State, initial: bool = False) -> None:
+    """Pressure, external and internal threat and the hazard components of every regime."""
+    th = threats(exposure=exposure(s.tau, s.stake, s.debt, w.rivalry_to_hegemon, w.hegemon),
+                 ideological_distance=_distance_to_hegemon(w, s), autocracy=s.autocracy,
+                 t_in_prev=s.t_in, baseline=baseline(w, s.mandate), growth=s.growth,
+                 security_aid=s.protective_aid, p=w.view(2))
+    s.pressure, s.t_ex = th.pressure, th.t_ex
+    if not initial:
+        s.t_in = th.t_in
+    s.h_in, s.h_ex = threat.hazard_components(
+        s.t_in, s.t_ex, hazard_internal=w.at("hazard_internal", 2),
+        hazard_external=w.at("hazard_external", 2), hazard_exponent=w.at("hazard_exponent", 2))
+    s.hazard = threat.combine_hazards(s.h_in, s.h_ex)
+
+
+def _distance_to_hegemon(w: World, s: State) -> np.ndarray:
+    return np.abs(s.ideology - w.power["ideology"][:, w.hegemon, None]) / 2.0
+
+
+# 3. removals -------------------------------------------------------------------------------
+def _removals(w: World, s: State, d: Draws, log) -> None:
+    fall = s.active(w) & (d.removal < s.hazard)
+    for i in np.nonzero(fall.any(axis=0))[0]:
+        _note(log, "removal", i, None, mask=fall[:, i], internal=s.h_in[:, i] >= s.h_ex[:, i],
+              hazard=s.hazard[:, i].copy())
+        _replace(w, s, i, fall[:, i], d, None, cause="removal", log=log)
+
+
+# 4. decisions ------------------------------------------------------------------------------
+class Choice:
+    """Each regime's proposal this quarter, arrays of shape (runs, regimes)."""
+
+    __slots__ = ("proposes", "power", "security", "size", "credit", "value_regime",
+                 "outside_option", "value_patron", "concession_cap", "main_asset")
+
+
+def options(w: World):
+    """The deal options: for each power a security and an economic deal.
+
+    Returns (power of each option, is-security flag, size x M, credit x M), the sizes shaped
+    (runs or 1, 1, options)."""
+    opt_power = np.repeat(np.arange(w.n_p), 2)
+    is_sec = np.tile([True, False], w.n_p)
+    size = np.where(is_sec, w.at("security_deal_size", 3), w.at("economic_deal_size", 3))
+    credit = size * np.where(is_sec, w.at("security_credit_share", 3),
+                             w.at("economic_credit_share", 3))
+    return opt_power, is_sec, size, credit
+
+
+def decide(w: World, s: State) -> Choice:
+    """Value every deal under the world's rule and pick each regime's best, or hold
+    (MODEL.md 3.4). Leaders forecast each option with the model's own threat equations."""
+    p3 = w.view(3)
+    opt_power, is_sec, size, credit = options(w)
+    tau0, stake0, debt0 = s.tau, s.stake, s.debt                # (n, i, k)
+    tau_none = dynamics.tie_next(tau0, 0.0, tie_decay=w.at("tie_decay", 3),
+                                 tie_gain=w.at("tie_gain", 3))
+    stake_none = stake0 * (1.0 - w.at("stake_depreciation", 3))
+    none_x = exposure(tau_none, stake_none, debt0, w.rivalry_to_hegemon, w.hegemon)
+    # A deal with power k changes only the tie to k and k's stake or claim: its exposure is the
+    # no-deal exposure plus that one change (the same sums, term by term).
+    tie_gain = dynamics.tie_next(tau0[:, :, opt_power], size, tie_decay=p3["tie_decay"],
+                                 tie_gain=p3["tie_gain"]) - tau_none[:, :, opt_power]
+    r2h = w.rivalry_to_hegemon[opt_power]
+    deal_x = Exposure(none_x.rival_ties[..., None] + r2h * tie_gain,
+                      none_x.rival_stakes[..., None] + r2h * size,
+                      none_x.hegemon_tie[..., None] + (opt_power == w.hegemon) * tie_gain)
+    protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3))
+    aid = np.where(is_sec, size * protect[:, :, opt_power], 0.0)          # (n, i, o)
+    invest = np.where(is_sec, 0.0, size)
+    growth_deal = s.growth[..., None] + p3["investment_growth"] * invest
+
+    dist = _distance_to_hegemon(w, s)
+    base = baseline(w, s.mandate)
+    none = threats(exposure=none_x, growth=s.growth, security_aid=0.0,
+                   ideological_distance=dist, autocracy=s.autocracy, t_in_prev=s.t_in,
+                   baseline=base, p=w.view(2))
+    deal = threats(exposure=deal_x, growth=growth_deal, security_aid=aid,
+                   ideological_distance=dist[..., None], autocracy=s.autocracy[..., None],
+                   t_in_prev=s.t_in[..., None], baseline=base[..., None], p=p3)
+    h_now = (s.h_in[..., None], s.h_ex[..., None])
+    h_none = (none.h_in[..., None], none.h_ex[..., None])
+    values = RULE_VALUES[w.rule](w, h_now, h_none, (deal.h_in, deal.h_ex), opt_power, is_sec)
+
+    patron_ideology = w.power["ideology"][:, None, opt_power]             # (n, 1, o)
+    cost = rules.concession_cost(
+        s.autocracy[..., None], np.abs(s.ideology[..., None] - patron_ideology) / 2.0,
+        concession_accountability=p3["concession_accountability"],
+        concession_ideology=p3["concession_ideology"])
+    values = values + p3["economic_value"] * invest - cost
+    allowed = w.allowed[:, opt_power]                                     # (i, o)
+    best = rules.choose(values, allowed)                                  # (n, i)
+    proposes = (best != rules.HOLD) & s.active(w)
+    o = np.where(best == rules.HOLD, 0, best)
+
+    c = Choice()
+    c.proposes = proposes
+    k = opt_power[o]
+    c.power, c.security = k, is_sec[o]
+    c.size = _pick(np.broadcast_to(size, values.shape), o)
+    c.credit = _pick(np.broadcast_to(credit, values.shape), o)
+    c.value_regime = _pick(values, o)
+    c.outside_option = rules.outside_option(values, allowed, opt_power, o)
+
+    p2 = w.view(2)
+    h_true_none = threat.combine_hazards(none.h_in, none.h_ex)
+    h_true_deal = threat.combine_hazards(_pick(deal.h_in, o), _pick(deal.h_ex, o))
+    offered = np.where(c.security[..., None], ~ECONOMIC_ASSETS, ECONOMIC_ASSETS)   # (n, i, a)
+    # Returns on economic assets (energy stakes, market) fall in recession (ODD 7.5).
+    returns = np.where(ECONOMIC_ASSETS & (s.growth < 0.0)[..., None],
+                       w.at("recession_returns", 3), 1.0)
+    interest = w.interest[np.arange(w.n)[:, None], k]                    # (n, i, a)
+    weighted = w.at("access_value", 3) * interest * w.assets * returns
+    asset_value = (weighted * offered).sum(axis=-1)
+    c.value_patron = bargaining.patron_value(
+        asset_value=asset_value, denial_value=_denial_value(w, s, k),
+        credit=c.credit, repayment_share=_expected_repayment(w, s),
+        sunk_weight=_per_power(w, "sunk_weight", k),
+        stake=_pick(stake0, k) + _pick(debt0, k),
+        survival_gain=(threat.survival(h_true_deal, p2["stake_horizon"])
+                       - threat.survival(h_true_none, p2["stake_horizon"])),
+        size=c.size, fall_probability=1.0 - threat.survival(h_true_deal, p2["horizon"]))
+    # The cap on further concessions: the assets the deal does not already open.
+    c.concession_cap = (weighted * ~offered).sum(axis=-1)
+    c.main_asset = np.argmax(np.where(offered, weighted, -1.0), axis=-1)
+    to_k = proposes[..., None] & (np.arange(w.n_p) == k[..., None])
+    s.first_proposal[to_k & (s.first_proposal < 0)] = s.t
+    s.first_security[to_k & c.security[..., None] & (s.first_security < 0)] = s.t
+    return c
+
+
+def _pick(a: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``a[n, i, index[n, i]]``: the entry of the last axis each regime chose."""
+    flat = a.reshape(-1, a.shape[-1])
+    return flat[np.arange(flat.shape[0]), index.reshape(-1)].reshape(index.shape)
+
+
+def _per_power(w: World, name: str, k: np.ndarray) -> np.ndarray:
+    """Power field ``name`` of power ``k[n, i]``."""
+    return w.power[name][np.arange(w.n)[:, None], k]
+
+
+def _denial_value(w: World, s: State, k: np.ndarray) -> np.ndarray:
+    """Value to power ``k`` of denying its rivals this client (x M): rivalry-weighted, higher
+    in a rival's own region and where the regime is tied to that rival. ``denial_weight`` is
+    an absolute amount (US$M per deal), divided by M_i: denying a rival a client is not worth
+    more because the client's army is bigger."""
+    others = np.arange(w.n_p) != k[..., None]                              # (n, i, k')
+    stake_q = w.power["regional_stake"][:, None, :] + s.tau
+    usd = w.at("denial_weight", 2) * (w.rivalry[k] * stake_q * others).sum(axis=-1)
+    return usd / w.regime["military_budget"]
+
+
+def _expected_repayment(w: World, s: State) -> np.ndarray:
+    return bargaining.expected_repayment(
+        s.debt.sum(axis=-1), s.growth < 0.0, recession_repayment=w.at("recession_repayment", 2),
+        debt_scale=w.at("debt_scale", 2))
+
+
+def _omnibalance(w, h_now, h_none, h_deal, opt_power, is_sec):
+    p = w.view(3)
+    return rules.omnibalance_values(h_now, h_none, h_deal, omega=p["omega"],
+                                    office_value=p["office_value"], horizon=p["horizon"])
+
+
+def _balance_of_threat(w, h_now, h_none, h_deal, opt_power, is_sec):
+    p = w.view(3)
+    return rules.balance_of_threat_values(h_now, h_none, h_deal, office_value=p["office_value"],
+                                          horizon=p["horizon"])
+
+
+def _threat_blind(target_of):
+    def values(w, h_now, h_none, h_deal, opt_power, is_sec):
+        target = target_of(w)                                              # (n, i)
+        return rules.fixed_alignment_values(opt_power == target[..., None], is_sec,
+                                            alignment_value=w.at("alignment_value", 3))
+    return values
+
+
+RULE_VALUES = {
+    "omnibalance": _omnibalance,
+    "balance_of_threat": _balance_of_threat,
+    "balance_of_power": _threat_blind(lambda w: rules.balance_of_power_target(
+        w.power["capability"][:, None, :], w.rivalry, w.allowed)),
+    "bandwagon": _threat_blind(lambda w: rules.strongest(
+        w.power["capability"][:, None, :], w.allowed)),
+}
+"""The rule registry: name -> the threat (or alignment) value of every option, (n, i, o)."""
+
+
+# 5. negotiation and commitment; 6. ties, debt, stakes ---------------------------------------
+def _negotiate(w: World, s: State, c: Choice, log) -> None:
+    p = w.view(3)
+    terms = bargaining.nash_split(c.value_regime, c.value_patron, c.outside_option,
+                                  beta=w.at("beta", 2), concession_cap=c.concession_cap)
+    cost = c.size * w.regime["military_budget"]                            # US$M
+    remaining = w.power["budget"].copy()                                  # (n, k)
+    # Each power serves its proposals in order of its net value (ties: regime order).
+    key = np.where(c.proposes & terms.accepted, -terms.patron_payoff, np.inf)
+    order = np.argsort(key, axis=1, kind="stable")
+    status = np.where(c.proposes, REFUSED_NOT_WORTH, -1)
+    rows = np.arange(w.n)
+    for j in range(w.n_r):
+        i = order[:, j]
+        k = c.power[rows, i]
+        want = c.proposes[rows, i] & terms.accepted[rows, i]
+        fits = want & (cost[rows, i] <= remaining[rows, k])
+        remaining[rows, k] -= np.where(fits, cost[rows, i], 0.0)
+        status[rows[want], i[want]] = np.where(fits[want], ACCEPTED, REFUSED_OVER_BUDGET)
+    s.spent = w.power["budget"] - remaining
+    deal = status == ACCEPTED                                             # (n, i)
+    to_k = deal[..., None] & (np.arange(w.n_p) == c.power[..., None])     # (n, i, k)
+    deal_size = np.where(to_k, c.size[..., None], 0.0)
+    credit = np.where(to_k, c.credit[..., None], 0.0)
+    s.share = np.where(to_k, terms.regime_share[..., None], s.share)
+    s.aid_security = np.where(c.security[..., None], deal_size, 0.0)
+    s.aid_economic = np.where(c.security[..., None], 0.0, deal_size)
+    if log is not None:
+        log.append(("proposals", c, terms, status, order))
+
+    s.tau = dynamics.tie_next(s.tau, deal_size, tie_decay=p["tie_decay"],
+                              tie_gain=p["tie_gain"])
+    factor = np.where(s.growth < 0.0, w.at("recession_repayment", 2), 1.0)[..., None]
+    s.debt, _ = dynamics.debt_next(s.debt, credit, factor, repayment_rate=p["repayment_rate"])
+    s.stake = dynamics.stake_next(s.stake, deal_size - credit,
+                                  stake_depreciation=p["stake_depreciation"])
+    s.support = dynamics.security_support_next(s.support, s.aid_security,
+                                               security_memory=p["security_memory"])
+    protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3))
+    s.protective_aid = (s.aid_security * protect).sum(axis=-1)
+    s.growth = s.growth + w.at("investment_growth", 2) * s.aid_economic.sum(axis=-1)
+
+
+# 7. classification -------------------------------------------------------------------------
+def _classify(w: World, s: State, log) -> None:
+    p = w.view(3)
+    new = dynamics.classify(s.tau, dynamics.dependence(s.support), s.share,
+                            pc_tie=p["pc_tie"], partnership_tie=p["partnership_tie"],
+                            pc_dependence=p["pc_dependence"], pc_share=p["pc_share"]
+                            ).astype(np.int8)
+    if log is not None:
+        log.append(("classes", s.klass.copy(), new))
+    s.klass = new
+    pc = new == dynamics.PATRON_CLIENT
+    s.pc_ever |= pc
+    any_pc = pc.any(axis=-1)
+    starts = (s.first_pc_step < 0) & any_pc
+    if starts.any():
+        patron = np.argmax(np.where(pc, s.tau, -np.inf), axis=-1)
+        s.first_pc_step = np.where(starts, s.t, s.first_pc_step)
+        s.first_pc_patron = np.where(starts, patron, s.first_pc_patron)
+    held = (s.first_pc_step >= 0) & ~starts & (s.first_pc_end < 0)
+    if held.any():
+        still = _pick(pc, np.maximum(s.first_pc_patron, 0))
+        s.first_pc_end = np.where(held & ~still, s.t, s.first_pc_end)
+
+
+def _note(log, kind, i, event, **data) -> None:
+    if log is not None:
+        log.append((kind, i, event, data))
+
