@@ -144,7 +144,7 @@ class OmnibalanceModel(mesa.Model):
             r = self.regimes[i]
             if kind == "recession":
                 self.log.add(t, "recession", r, None, f"{r.name} enters recession (annual "
-                             f"growth shock {ev.fields['growth']:+.0%})", ev.note)
+                             f"growth {ev.fields['growth']:+.1%})", ev.note)
             elif kind == "observed":
                 self.log.add(t, "observed", r, ev.fields.get("power"), f"observed: {ev.note}",
                              ev.source)

@@ -20,7 +20,7 @@ regime's annual military budget M_i", the scale MODEL.md asks every deal to be r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ASSET_KINDS: tuple[str, ...] = ("naval", "energy", "territory", "political", "market")
 """Asset kinds a regime can open to a patron (MODEL.md section 2): naval access, energy
@@ -44,6 +44,10 @@ class Param:
     source: str
     group: str
     kind: type = float
+    prior: tuple[float, float] | None = None
+    """The declared prior range of a calibrated parameter (robustness, ``validate --prior``):
+    at least +-25% around the calibrated default, within the allowed range; None for a
+    parameter fixed by data or by construction."""
 
     def check(self, value: object) -> str | None:
         """Return why ``value`` is not allowed, or ``None`` if it is."""
@@ -166,7 +170,9 @@ _GLOBAL: list[Param] = [
     # --- deals and bargaining (MODEL.md 3.5) ---
     _p("security_deal_size", 0.15, 0.0, 2.0, "x M per deal",
        "Security aid (arms, police training) one security deal delivers.",
-       "Valley (essay): 50 T-72B tanks (~$80M) against a ~$79M budget", "deal"),
+       "modelling assumption: one quarter's arms and training package. For scale, the 2016 "
+       "order of 50 T-72B tanks (~$80M against a ~$79M budget, Valley's essay) is about 1.0 M, "
+       "some seven such quarters", "deal"),
     _p("economic_deal_size", 0.3, 0.0, 5.0, "x M per deal",
        "Investment or loans one economic deal delivers.", ASSUMED, "deal"),
     _p("security_credit_share", 0.8, 0.0, 1.0, "share",
@@ -226,7 +232,29 @@ _GLOBAL: list[Param] = [
        "MODEL.md 3.7", "ties"),
 ]
 
-PARAMETERS: dict[str, Param] = {p.name: p for p in _GLOBAL}
+PRIOR_WIDTH = 0.25
+"""Half-width of a default prior range, relative to the calibrated value (issue Model 2: at
+least +-25%; a prior is never narrowed to make a criterion pass)."""
+
+CALIBRATED: tuple[str, ...] = (
+    "us_pressure", "internal_threat", "mandate_effect", "opposition_backing",
+    "security_aid_effect", "hazard_internal", "hazard_external", "hazard_exponent", "omega",
+    "office_value", "concession_accountability", "concession_ideology", "economic_value",
+    "denial_weight", "recession_returns", "stake_horizon", "tie_decay")
+"""The behavioural parameters the patterns were calibrated with (docs/ODD.md, Calibration);
+each gets the prior range +-PRIOR_WIDTH around its default."""
+
+
+def _with_prior(p: Param) -> Param:
+    lo, hi = p.default * (1 - PRIOR_WIDTH), p.default * (1 + PRIOR_WIDTH)
+    lo, hi = max(p.low, min(lo, hi)), min(p.high, max(lo, hi))
+    if p.kind is int:
+        lo, hi = float(round(lo)), float(round(hi))
+    return replace(p, prior=(round(lo, 10), round(hi, 10)))
+
+
+PARAMETERS: dict[str, Param] = {p.name: _with_prior(p) if p.name in CALIBRATED else p
+                                for p in _GLOBAL}
 
 
 _REGIME: list[Param] = [
@@ -287,11 +315,12 @@ def parameter_table_markdown() -> str:
     for title, table in (("Global parameters", PARAMETERS), ("Regime fields", REGIME_FIELDS),
                          ("Great-power fields", POWER_FIELDS)):
         out.append(f"#### {title}\n")
-        out.append("| name | default | range | unit | meaning | source |")
-        out.append("|---|---|---|---|---|---|")
+        out.append("| name | default | range | prior | unit | meaning | source |")
+        out.append("|---|---|---|---|---|---|---|")
         for p in table.values():
             meaning = p.meaning.replace("|", "\\|")
+            prior = f"[{_fmt(p.prior[0])}, {_fmt(p.prior[1])}]" if p.prior else "fixed"
             out.append(f"| `{p.name}` | {_fmt(p.default)} | [{_fmt(p.low)}, {_fmt(p.high)}] | "
-                       f"{p.unit} | {meaning} | {p.source} |")
+                       f"{prior} | {p.unit} | {meaning} | {p.source} |")
         out.append("")
     return "\n".join(out)

@@ -291,7 +291,7 @@ def parse_scenario(data: dict, where: str) -> Scenario:
                 raise unknown_key(where, f"{path}outcome", outcome, ELECTION_OUTCOMES)
         if kind == "recession" and "growth" not in fields:
             raise ConfigError(where, f"{path}growth", "(missing)",
-                              "a recession needs its annual growth shock, e.g. -0.05")
+                              "a recession needs the observed annual growth in it, e.g. -0.05")
         if "power" in fields and fields["power"] not in pids:
             raise unknown_key(where, f"{path}power", fields["power"], pids)
         events.append(Event(probe.step_of(date), date, kind, rid, MappingProxyType(fields),

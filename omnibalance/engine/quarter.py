@@ -57,9 +57,11 @@ def _shocks(w: World, s: State, d: Draws, log) -> None:
         f = ev.fields
         everyone = np.ones(w.n, dtype=bool)
         if ev.kind == "recession":
-            s.growth_shock[:, i] = f["growth"]
+            # The event gives the observed annual growth in the recession; the shock is its
+            # distance from the model's mean growth.
+            s.growth_shock[:, i] = f["growth"] - w.at("growth_mean", 1)
             s.shock_until[:, i] = s.t + f.get("quarters", 4) - 1
-            s.growth[:, i] = np.minimum(s.growth[:, i], w.at("growth_mean", 1) + f["growth"])
+            s.growth[:, i] = np.minimum(s.growth[:, i], f["growth"])
             _note(log, "recession", i, ev)
         elif ev.kind == "leader_change":
             _replace(w, s, i, everyone, d, ev, cause="scheduled", log=log)
@@ -79,13 +81,16 @@ def _election(w: World, s: State, i: int, ev, d: Draws, log) -> None:
         s.mandate[:, i], s.growth[:, i], s.t_in[:, i], s.autocracy[:, i],
         election_base=p["election_base"], election_mandate=p["election_mandate"],
         election_economy=p["election_economy"], election_threat=p["election_threat"])
+    # A historical outcome is fixed only while the leader the scenario expects is in office;
+    # after an unscheduled removal the election is endogenous for whoever holds office.
+    endogenous = d.election[:, i] < lose
     if f["outcome"] == "endogenous":
-        lost = d.election[:, i] < lose
+        lost = endogenous
     else:
-        lost = np.full(w.n, f["outcome"] == "challenger")
+        lost = np.where(s.on_schedule[:, i], f["outcome"] == "challenger", endogenous)
     _note(log, "election", i, ev, lose=lose, lost=lost)
     if "mandate" in f:
-        s.mandate[~lost, i] = f["mandate"]
+        s.mandate[~lost & s.on_schedule[:, i], i] = f["mandate"]
     if lost.any():
         _replace(w, s, i, lost, d, ev if "ideology" in f else None, cause="election", log=log)
 
@@ -112,9 +117,14 @@ def _replace(w: World, s: State, i: int, mask: np.ndarray, d: Draws, scheduled,
     s.leader_changes[mask, i] += 1
     s.in_office_since[mask, i] = s.t
     s.t_in[mask, i] = baseline(w, s.mandate)[mask, i]
-    far = np.abs(s.ideology[mask, i, None] - w.power["ideology"][mask]) / 2.0 > 0.5
-    keep = 1.0 - w.at("stake_loss_on_fall", 2)
-    s.stake[mask, i, :] *= np.where(far, keep if isinstance(keep, float) else keep[mask], 1.0)
+    s.on_schedule[mask, i] = scheduled is not None and "ideology" in scheduled.fields
+    if cause == "removal":
+        # A leader who falls takes part of the patrons' stakes with him (ODD 7.2); a scheduled
+        # or elected change of leader does not.
+        far = np.abs(s.ideology[mask, i, None] - w.power["ideology"][mask]) / 2.0 > 0.5
+        keep = 1.0 - w.at("stake_loss_on_fall", 2)
+        s.stake[mask, i, :] *= np.where(far, keep if isinstance(keep, float) else keep[mask],
+                                        1.0)
     _note(log, "leader_change", i, scheduled, mask=mask, cause=cause,
           ideology=s.ideology[:, i].copy())
 

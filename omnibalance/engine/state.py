@@ -36,6 +36,9 @@ class State:
         self.hazard = np.zeros((n, n_r))
         self.leader_changes = np.zeros((n, n_r), dtype=np.int64)
         self.in_office_since = np.zeros((n, n_r), dtype=np.int64)
+        self.on_schedule = np.ones((n, n_r), dtype=bool)
+        """The leader in office is the one the scenario's schedule expects (no unscheduled
+        removal or drawn successor since the last scheduled change)."""
         self.protective_aid = np.zeros((n, n_r))
         """Security aid received last quarter, weighted by how far each patron protects
         (theory.outlook.protection), x M."""

@@ -31,6 +31,9 @@ FIRST_MOVE_WINDOW = 4
 DEBT_LINE = 1.0
 """Pattern 7's line: debt above one annual military budget of the client (model.debt is
 already in units of annual military budgets)."""
+END_WINDOW = 8
+"""Quarters over which an end state is read (pattern 5a): a class held in most of the last two
+years, not in one quarter, which could fall between two deals of a periodic cycle."""
 PATRON = "RUS"
 """The patron the Latin American patterns are about (Valley's essay)."""
 
@@ -129,8 +132,8 @@ CRITERIA: tuple[Criterion, ...] = (
         "MODEL.md 6.4; the essay: Macri's election returned Argentina to the US camp."),
     Criterion(
         "5a", 5, "Bolivia ends as a partnership with Russia",
-        "bolivia_2006: share of runs in which BOL-RUS is a partnership in the last quarter "
-        "(2019 Q3, before Morales's ouster)",
+        "bolivia_2006: share of runs in which BOL-RUS is a partnership in most of the last "
+        f"{END_WINDOW} quarters (to 2019 Q3, before Morales's ouster)",
         "proportion", ">", 0.5,
         "MODEL.md 6.5: Gazprom's expansion and quiet support, a partnership in most runs."),
     Criterion(
@@ -164,8 +167,13 @@ def left_elected(rec: RunRecord) -> np.ndarray:
 
 
 def weakest_left(rec: RunRecord) -> int:
+    """The left elected regime with the weakest mandate *as the scenario declares it*: a
+    counterfactual that raises that mandate (criterion 1b) keeps the same focus regime."""
+    from .simulate import scenario
+
+    declared = np.array([r.values["mandate"] for r in scenario(rec.scenario).regimes])
     left = np.nonzero(left_elected(rec))[0]
-    return int(left[np.argmin(rec.mandate0[left])])
+    return int(left[np.argmin(declared[left])])
 
 
 def extract_region(rec: RunRecord) -> dict:
@@ -208,7 +216,7 @@ def extract_argentina(rec: RunRecord) -> dict:
 
 def extract_bolivia(rec: RunRecord) -> dict:
     i = rec.r("BOL")
-    return dict(end_partner=int(rec.klass[-1, i, rec.p(PATRON)]) == 1,
+    return dict(end_partner=bool((rec.klass[-END_WINDOW:, i, rec.p(PATRON)] == 1).mean() > 0.5),
                 pc_share=float((rec.klass[:, i, :] == 2).any(axis=1).mean()), **end_pairs(rec))
 
 

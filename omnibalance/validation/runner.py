@@ -73,19 +73,35 @@ def run_seed(base_seed: int, case: Case, rep: int) -> np.random.SeedSequence:
 def _job(args) -> tuple[str, str, int, list[dict]]:
     """One block of replications of one case under one rule."""
     case, rule, start, stop, base_seed, params = args
-    over = {**params, **case.overrides}
+    over = {k: (v[start:stop] if isinstance(v, np.ndarray) else v) for k, v in params.items()}
+    over |= case.overrides
     seeds = [run_seed(base_seed, case, rep) for rep in range(start, stop)]
     return case.key, rule, start, [case.extract(rec) for rec in
                                    simulate_many(case.scenario, rule, over, seeds)]
 
 
+def prior_columns(replications: int, seed: int) -> dict[str, np.ndarray]:
+    """One parameter point per replication, a Latin hypercube over the declared prior box:
+    replication ``rep`` of every case and rule uses point ``rep``."""
+    from .robustness import design
+
+    points = design("lhs", replications, seed)
+    return {k: np.array([p[k] for p in points]) for k in points[0]}
+
+
 def run_all(replications: int = 200, *, workers: int = 1, seed: int = 0,
             rules: tuple[str, ...] = RULES, params: dict[str, Any] | None = None,
-            progress: bool = False) -> dict[str, dict[str, list[dict]]]:
-    """Per rule, per case key: the list of per-run observations, ordered by replication."""
+            progress: bool = False, prior: bool = False) -> dict[str, dict[str, list[dict]]]:
+    """Per rule, per case key: the list of per-run observations, ordered by replication.
+
+    With ``prior``, each replication also draws its parameters from the declared prior box
+    (:func:`prior_columns`), so intervals cover both seed and parameter uncertainty.
+    """
     from ..sweep.executors import InProcess, LocalPool
 
     params = dict(params or {})
+    if prior:
+        params = prior_columns(replications, seed) | params
     jobs = [(c, rule, a, min(a + BLOCK, replications), seed, params) for rule in rules
             for c in cases() for a in range(0, replications, BLOCK)]
     out: dict[str, dict[str, list]] = {r: {c.key: [None] * replications for c in cases()}
@@ -111,8 +127,8 @@ def run_all(replications: int = 200, *, workers: int = 1, seed: int = 0,
 
 def validate(replications: int = 200, *, workers: int = 1, seed: int = 0,
              rules: tuple[str, ...] = RULES, params: dict[str, Any] | None = None,
-             progress: bool = False) -> dict[str, list[patterns.Result]]:
+             progress: bool = False, prior: bool = False) -> dict[str, list[patterns.Result]]:
     """Run and evaluate: per rule, the list of criterion results."""
     runs = run_all(replications, workers=workers, seed=seed, rules=rules, params=params,
-                   progress=progress)
+                   progress=progress, prior=prior)
     return {rule: patterns.evaluate(rule, runs[rule], seed=seed) for rule in rules}

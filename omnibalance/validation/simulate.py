@@ -68,10 +68,11 @@ def simulate(name: str, rule: str, params: dict[str, Any] | None, seed) -> RunRe
 
 
 def simulate_many(name: str, rule: str, params: dict[str, Any] | None, seeds) -> list[RunRecord]:
-    """Run scenario ``name`` under ``rule`` once per seed (int or ``SeedSequence``), all
-    with the same parameter overrides, in one batch; one :class:`RunRecord` per run."""
+    """Run scenario ``name`` under ``rule`` once per seed (int or ``SeedSequence``) in one
+    batch; one :class:`RunRecord` per run. ``params`` maps a name to one value for every run
+    or to an array with one value per run."""
     case = scenario(name)
-    over = {k: np.full(len(seeds), v) for k, v in (params or {}).items()}
+    over = {k: np.broadcast_to(np.asarray(v), (len(seeds),)) for k, v in (params or {}).items()}
     res = run_batch(case, rule, over, list(seeds), record=("klass", "debt"))
     s, regimes = res.state, tuple(r.id for r in case.regimes)
     powers = tuple(p.id for p in case.powers)

@@ -1,0 +1,184 @@
+"""How the patterns survive perturbation: the criteria over the declared prior box.
+
+A model is judged by how its patterns survive perturbation, not by one passing table. This
+module samples points in the box of declared prior ranges (``Param.prior`` in
+:mod:`omnibalance.params`) and, at every point, runs the validation cases under each rule with
+the same seeds at every point (common random numbers), then decides each criterion at each
+point by its 95% interval as ``omnibalance validate`` does.
+
+Designs:
+
+* ``lhs`` -- a Latin hypercube of ``points`` points over the whole box (scipy.stats.qmc),
+  every parameter varied together;
+* ``oat`` -- one at a time: each parameter at the low and at the high end of its prior, the
+  others at their defaults (2 points per parameter).
+
+Reported per rule: the share of points at which each criterion passes (and fails), and the
+share at which every criterion passes together, each with a Wilson interval over points.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..params import PARAMETERS, RULES
+from . import patterns, stats
+from .runner import cases, run_seed
+from .simulate import simulate_many
+
+
+def prior_names() -> list[str]:
+    """Global parameters with a declared prior range."""
+    return [n for n, p in PARAMETERS.items() if p.prior is not None]
+
+
+def design(kind: str, points: int, seed: int) -> list[dict[str, float]]:
+    """The design points: one dict of parameter values per point."""
+    names = prior_names()
+    lows = np.array([PARAMETERS[n].prior[0] for n in names])
+    highs = np.array([PARAMETERS[n].prior[1] for n in names])
+    if kind == "oat":
+        out = []
+        for j, n in enumerate(names):
+            for end in (lows[j], highs[j]):
+                out.append({n: float(end)})
+        return out
+    if kind != "lhs":
+        raise ValueError(f"unknown design {kind!r}")
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(0xB0C5,)))).random(points)
+    values = lows + unit * (highs - lows)
+    out = []
+    for row in values:
+        point = {}
+        for n, v in zip(names, row, strict=True):
+            point[n] = float(round(v)) if PARAMETERS[n].kind is int else float(v)
+        out.append(point)
+    return out
+
+
+@dataclass
+class PointResult:
+    point: int
+    values: dict[str, float]
+    rule: str
+    verdicts: dict[str, str]
+    """criterion id -> pass / fail / undecided."""
+
+    @property
+    def all_pass(self) -> bool:
+        return all(v == "pass" for v in self.verdicts.values())
+
+
+def _job(args) -> tuple[str, str, list[dict]]:
+    """One case under one rule at every design point: the per-run observations, point-major."""
+    case, rule, points, replications, seed = args
+    names = sorted({k for p in points for k in p})
+    cols: dict[str, Any] = {k: np.repeat([p.get(k, PARAMETERS[k].default) for p in points],
+                                         replications) for k in names}
+    cols |= {k: v for k, v in case.overrides.items()}
+    seeds = [run_seed(seed, case, rep) for _ in points for rep in range(replications)]
+    recs = simulate_many(case.scenario, rule, cols, seeds)
+    return case.key, rule, [case.extract(r) for r in recs]
+
+
+def run(*, kind: str = "lhs", points: int = 64, replications: int = 20, seed: int = 0,
+        rules: tuple[str, ...] = RULES, workers: int = 1,
+        progress: bool = False) -> list[PointResult]:
+    """Every criterion at every design point under every rule."""
+    from ..sweep.executors import InProcess, LocalPool
+
+    box = design(kind, points, seed)
+    jobs = [(c, rule, box, replications, seed) for rule in rules for c in cases()]
+    obs: dict[str, dict[str, list]] = {r: {} for r in rules}
+    t0 = time.monotonic()
+    executor = InProcess() if workers <= 1 else LocalPool(workers)
+    try:
+        for n, (key, rule, rows) in enumerate(executor.map_unordered(_job, jobs), 1):
+            obs[rule][key] = rows
+            if progress and sys.stderr.isatty():
+                print(f"\r  {n}/{len(jobs)} case x rule batches, {time.monotonic() - t0:.0f}s",
+                      end="", file=sys.stderr, flush=True)
+    finally:
+        executor.close()
+    if progress and sys.stderr.isatty():
+        print(file=sys.stderr)
+    out = []
+    for rule in rules:
+        for j, values in enumerate(box):
+            at = {k: v[j * replications:(j + 1) * replications] for k, v in obs[rule].items()}
+            results = patterns.evaluate(rule, at, seed=seed)
+            out.append(PointResult(j, values, rule, {r.criterion.id: r.verdict
+                                                     for r in results}))
+    return out
+
+
+def summary(results: list[PointResult]) -> list[dict[str, Any]]:
+    """Per rule and criterion (and ``all``): points, share passing and failing with Wilson
+    intervals."""
+    rows = []
+    for rule in dict.fromkeys(r.rule for r in results):
+        mine = [r for r in results if r.rule == rule]
+        ids = list(mine[0].verdicts) + ["all"]
+        for cid in ids:
+            passed = sum(r.all_pass if cid == "all" else r.verdicts[cid] == "pass"
+                         for r in mine)
+            failed = sum(any(v == "fail" for v in r.verdicts.values()) if cid == "all"
+                         else r.verdicts[cid] == "fail" for r in mine)
+            rows.append({"rule": rule, "criterion": cid, "points": len(mine),
+                         "pass": passed, "pass_share": passed / len(mine),
+                         "pass_interval": stats.wilson(passed, len(mine)),
+                         "fail": failed, "fail_share": failed / len(mine)})
+    return rows
+
+
+def markdown(rows: list[dict[str, Any]], *, kind: str, replications: int, seed: int) -> str:
+    rules = list(dict.fromkeys(r["rule"] for r in rows))
+    ids = list(dict.fromkeys(r["criterion"] for r in rows))
+    n = rows[0]["points"]
+    head = (f"Criteria over the prior box ({kind} design, {n} points, {replications} "
+            f"replications per case and point, seed {seed}, common random numbers). Cell: "
+            "share of points where the criterion passes [95% Wilson interval over points], "
+            "and the share where it fails; *all*: every criterion passes together (a point "
+            "fails *all* when any criterion fails).\n")
+    out = [head, "| criterion | " + " | ".join(f"`{r}`" for r in rules) + " |",
+           "|---|" + "---|" * len(rules)]
+    by = {(r["rule"], r["criterion"]): r for r in rows}
+    for cid in ids:
+        cells = []
+        for rule in rules:
+            r = by[(rule, cid)]
+            iv = r["pass_interval"]
+            cells.append(f"{r['pass_share']:.2f} [{iv.low:.2f}, {iv.high:.2f}], fails "
+                         f"{r['fail_share']:.2f}")
+        out.append(f"| {cid} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def write(results: list[PointResult], folder: Path, *, kind: str, replications: int,
+          seed: int) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = summary(results)
+    md = folder / "robustness.md"
+    md.write_text(markdown(rows, kind=kind, replications=replications, seed=seed),
+                  encoding="utf-8")
+    points = folder / "robustness_points.csv"
+    names = sorted({k for r in results for k in r.values})
+    with points.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        ids = list(results[0].verdicts)
+        w.writerow(["rule", "point", *names, *ids, "all_pass"])
+        for r in results:
+            w.writerow([r.rule, r.point, *[r.values.get(n, PARAMETERS[n].default)
+                                           for n in names],
+                        *[r.verdicts[c] for c in ids], r.all_pass])
+    return {"markdown": md, "points": points}

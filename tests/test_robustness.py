@@ -1,0 +1,83 @@
+"""Robustness over the declared prior box, and validation with parameters drawn from it."""
+
+import numpy as np
+import pytest
+
+from omnibalance.cli import main
+from omnibalance.params import PARAMETERS, PRIOR_WIDTH
+from omnibalance.validation import robustness
+from omnibalance.validation.runner import prior_columns, run_all
+
+
+def test_every_prior_is_at_least_25_percent_wide_or_the_whole_range():
+    for p in PARAMETERS.values():
+        if p.prior is None:
+            continue
+        lo, hi = p.prior
+        assert p.low <= lo <= p.default <= hi <= p.high
+        for end, bound in ((lo, p.low), (hi, p.high)):
+            if end != bound:
+                assert abs(end - p.default) >= PRIOR_WIDTH * abs(p.default) - 0.5 * (
+                    p.kind is int) - 1e-9, p.name
+
+
+def test_designs_cover_the_box_and_are_reproducible():
+    names = robustness.prior_names()
+    lhs = robustness.design("lhs", 16, seed=3)
+    assert lhs == robustness.design("lhs", 16, seed=3) != robustness.design("lhs", 16, seed=4)
+    for point in lhs:
+        for n in names:
+            lo, hi = PARAMETERS[n].prior
+            assert lo <= point[n] <= hi
+    # A Latin hypercube puts exactly one point in each of the 16 strata of every parameter.
+    n = names[0]
+    lo, hi = PARAMETERS[n].prior
+    strata = np.floor((np.array([p[n] for p in lhs]) - lo) / (hi - lo) * 16).astype(int)
+    assert sorted(np.minimum(strata, 15)) == list(range(16))
+    oat = robustness.design("oat", 0, seed=0)
+    assert len(oat) == 2 * len(names) and all(len(p) == 1 for p in oat)
+
+
+def test_robustness_decides_every_criterion_at_every_point():
+    results = robustness.run(kind="lhs", points=2, replications=3, seed=1,
+                             rules=("omnibalance", "bandwagon"))
+    assert len(results) == 4
+    rows = robustness.summary(results)
+    ids = {r["criterion"] for r in rows}
+    assert {"1a", "2b", "7", "all"} <= ids
+    for r in rows:
+        assert r["points"] == 2 and 0 <= r["pass"] <= 2 and r["pass"] + r["fail"] <= 2 or \
+            r["criterion"] == "all"
+    text = robustness.markdown(rows, kind="lhs", replications=3, seed=1)
+    assert "`omnibalance`" in text and "| all |" in text
+
+
+def test_prior_draws_change_the_runs_and_stay_reproducible():
+    cols = prior_columns(5, seed=2)
+    assert set(cols) == set(robustness.prior_names()) and all(len(v) == 5 for v in cols.values())
+    a = run_all(5, seed=2, rules=("omnibalance",), prior=True)
+    b = run_all(5, seed=2, rules=("omnibalance",), prior=True)
+    c = run_all(5, seed=2, rules=("omnibalance",))
+    assert a == b and a != c
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["robustness", "--rule", "omnibalanc"], "invalid choice"),
+    (["robustness", "--points", "0"], "points"),
+    (["robustness", "--design", "grid"], "invalid choice"),
+])
+def test_robustness_bad_arguments_exit_2(argv, fragment, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--out", str(tmp_path / "r")])
+    assert exc.value.code == 2
+    assert fragment in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_robustness_command_writes_its_table(tmp_path, capsys):
+    code = main(["robustness", "--rule", "omnibalance", "--points", "2", "--replications", "2",
+                 "--workers", "1", "--out", str(tmp_path / "r"), "--quiet"])
+    assert code == 0
+    assert "| 1a |" in capsys.readouterr().out
+    assert (tmp_path / "r" / "robustness.md").is_file()
+    assert (tmp_path / "r" / "robustness_points.csv").read_text().count("\n") == 3
