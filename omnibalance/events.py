@@ -47,8 +47,10 @@ class EventLog:
         self.events.append(LogEvent(step, self.case.date(step), kind, regime.rid, pid, text,
                                     note))
 
-    def proposal(self, step, regime, power, kind, main_asset, transfer, reason) -> None:
-        """A regime's proposal and the power's answer (``reason`` is None if accepted)."""
+    def proposal(self, step, regime, power, kind, main_asset, transfer, reason,
+                 funded: float = 1.0) -> None:
+        """A regime's proposal and the power's answer (``reason`` is None if accepted;
+        ``funded`` the share of the deal the power's budget covers)."""
         from .agents import ASSET_PHRASE
 
         text = (f"{regime.name} offers {ASSET_PHRASE[main_asset]} to {power.name} for "
@@ -58,10 +60,12 @@ class EventLog:
             kind = "refusal"
         else:
             kind = "deal"
+            text += "accepted" if funded >= 1.0 else (
+                f"accepted in part, {funded:.0%} of it, as {power.name}'s budget runs out")
             if transfer < 0:
-                text += f"accepted ({power.name} discounts the terms by {-transfer:.2f} M)"
+                text += f" ({power.name} discounts the terms by {-transfer:.2f} M)"
             else:
-                text += f"accepted ({regime.name} concedes {transfer:.2f} M more)"
+                text += f" ({regime.name} concedes {transfer:.2f} M more)"
         self.add(step, kind, regime, power, text)
 
     def tie_change(self, step, regime, power, old: int, new: int) -> None:

@@ -165,7 +165,7 @@ class OmnibalanceModel(mesa.Model):
                              f"{r.name}: {r.leader} takes office after {old} "
                              f"(ideology {data['ideology'][0]:+.1f})", ev.note if ev else "")
 
-    def _log_proposals(self, t, choice, terms, status, order) -> None:
+    def _log_proposals(self, t, choice, terms, status, order, funded) -> None:
         for pw in self.powers:
             for i in order[0]:
                 if status[0, i] < 0 or choice.power[0, i] != pw.index:
@@ -176,7 +176,8 @@ class OmnibalanceModel(mesa.Model):
                           }.get(int(status[0, i]))
                 self.log.proposal(t, self.regimes[i], pw, kind,
                                   ASSET_KINDS[int(choice.main_asset[0, i])],
-                                  float(terms.transfer[0, i]), reason)
+                                  float(terms.transfer[0, i]), reason,
+                                  funded=float(funded[0, i]))
 
     def _record(self) -> None:
         date, t = self.case.date(self.t - 1), self.t - 1

@@ -327,28 +327,36 @@ def _negotiate(w: World, s: State, c: Choice, log) -> None:
                                   beta=w.at("beta", 2), concession_cap=c.concession_cap)
     cost = c.size * w.regime["military_budget"]                            # US$M
     remaining = w.power["budget"].copy()                                  # (n, k)
-    # Each power serves its proposals in order of its net value (ties: regime order).
-    key = np.where(c.proposes & terms.accepted, -terms.patron_payoff, np.inf)
+    # A power with a binding budget funds the proposals it accepts in order of net value per
+    # US$ of aid, the last one in part: the allocation that maximises its total value (the
+    # fractional knapsack). Ties keep regime order.
+    value_per_cost = np.divide(terms.patron_payoff, cost, out=np.zeros_like(cost),
+                               where=cost > 0)
+    key = np.where(c.proposes & terms.accepted, -value_per_cost, np.inf)
     order = np.argsort(key, axis=1, kind="stable")
     status = np.where(c.proposes, REFUSED_NOT_WORTH, -1)
+    funded = np.zeros((w.n, w.n_r))
     rows = np.arange(w.n)
     for j in range(w.n_r):
         i = order[:, j]
         k = c.power[rows, i]
         want = c.proposes[rows, i] & terms.accepted[rows, i]
-        fits = want & (cost[rows, i] <= remaining[rows, k])
-        remaining[rows, k] -= np.where(fits, cost[rows, i], 0.0)
-        status[rows[want], i[want]] = np.where(fits[want], ACCEPTED, REFUSED_OVER_BUDGET)
+        part = np.where(want, np.minimum(1.0, np.divide(
+            remaining[rows, k], cost[rows, i], out=np.ones(w.n), where=cost[rows, i] > 0)),
+            0.0)
+        remaining[rows, k] -= part * cost[rows, i]
+        funded[rows, i] = part
+        status[rows[want], i[want]] = np.where(part[want] > 0, ACCEPTED, REFUSED_OVER_BUDGET)
     s.spent = w.power["budget"] - remaining
     deal = status == ACCEPTED                                             # (n, i)
     to_k = deal[..., None] & (np.arange(w.n_p) == c.power[..., None])     # (n, i, k)
-    deal_size = np.where(to_k, c.size[..., None], 0.0)
-    credit = np.where(to_k, c.credit[..., None], 0.0)
+    deal_size = np.where(to_k, (funded * c.size)[..., None], 0.0)
+    credit = np.where(to_k, (funded * c.credit)[..., None], 0.0)
     s.share = np.where(to_k, terms.regime_share[..., None], s.share)
     s.aid_security = np.where(c.security[..., None], deal_size, 0.0)
     s.aid_economic = np.where(c.security[..., None], 0.0, deal_size)
     if log is not None:
-        log.append(("proposals", c, terms, status, order))
+        log.append(("proposals", c, terms, status, order, funded))
 
     s.tau = dynamics.tie_next(s.tau, deal_size, tie_decay=p["tie_decay"],
                               tie_gain=p["tie_gain"])

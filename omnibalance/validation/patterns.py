@@ -152,6 +152,21 @@ CRITERIA: tuple[Criterion, ...] = (
         "MODEL.md 6.7: debt never enters the classification, so a difference is an outcome."),
 )
 
+def _in_region(c: Criterion) -> Criterion:
+    """The same criterion read off the region scenario: the region must agree with the single
+    cases (issue Model 2: a coherent region)."""
+    measure = c.measure.split(":", 1)[1].strip()
+    return Criterion(f"R{c.id}", c.pattern, f"In the region: {c.statement}",
+                     f"latin_america_2007 (all ten regimes competing for "
+                     f"the same budgets): {measure}", c.kind, c.op, c.threshold,
+                     "The region holds the four cases side by side; it must reproduce what "
+                     "the single cases do, or the single cases' results depend on leaving the "
+                     "others out.")
+
+
+REGION_CRITERIA: tuple[Criterion, ...] = tuple(
+    _in_region(c) for c in CRITERIA if c.id in ("2a", "2b", "3a", "4a", "4b", "5a", "5b"))
+CRITERIA = CRITERIA + REGION_CRITERIA
 CRITERIA_BY_ID = {c.id: c for c in CRITERIA}
 PATTERN_6 = ("6", "Under each alternative rule at least one of patterns 1-5 fails",
              "A 'fail' verdict (whole interval on the wrong side) on some criterion of patterns "
@@ -174,6 +189,13 @@ def weakest_left(rec: RunRecord) -> int:
     declared = np.array([r.values["mandate"] for r in scenario(rec.scenario).regimes])
     left = np.nonzero(left_elected(rec))[0]
     return int(left[np.argmin(declared[left])])
+
+
+def extract_region_and_cases(rec: RunRecord) -> dict:
+    """Pattern 1's observations and, for the region criteria, each case's own."""
+    return extract_region(rec) | {
+        "cases": {"nicaragua": extract_nicaragua(rec), "venezuela": extract_venezuela(rec),
+                  "argentina": extract_argentina(rec), "bolivia": extract_bolivia(rec)}}
 
 
 def extract_region(rec: RunRecord) -> dict:
@@ -259,29 +281,10 @@ def evaluate(rule: str, runs: dict[str, list[dict]], *, seed: int = 0) -> list[R
     out.append(_prop(C["1a"], rule, k, len(reg)))
     delayed = sum(s["focus_first"] > w["focus_first"] for w, s in zip(reg, strong, strict=True))
     out.append(_prop(C["1b"], rule, delayed, len(reg), "paired runs"))
-    out.append(_prop(C["2a"], rule, sum(r["pc_by"] for r in runs["nicaragua"]),
-                     len(runs["nicaragua"])))
-    ven, ven0 = runs["venezuela"], runs["venezuela_sunk0"]
-    out.append(_prop(C["2b"], rule, sum(r["pc_by"] for r in ven), len(ven)))
-    n12 = sum(r["present12"] for r in ven)
-    kept = sum(r["present12"] and r["present20"] for r in ven)
-    out.append(_prop(C["3a"], rule, kept, n12, "runs with a 2012 tie"))
-    n12_0 = sum(r["present12"] for r in ven0)
-    broke_0 = sum(r["present12"] and not r["present20"] for r in ven0)
-    broke = n12 - kept
-    iv = stats.mover_ratio(broke_0, n12_0, broke, n12)
-    out.append(Result(C["3b"], rule, iv, f"{broke_0}/{n12_0} vs {broke}/{n12} broke",
-                      n12_0 + n12, C["3b"].verdict(iv)))
-    arg = runs["argentina"]
-    out.append(_prop(C["4a"], rule, sum(r["partner_kirchner"] for r in arg), len(arg)))
-    n15 = sum(r["present15"] for r in arg)
-    out.append(_prop(C["4b"], rule, sum(r["present15"] and r["ended17"] for r in arg), n15,
-                     "runs with a 2015 tie"))
-    bol = runs["bolivia"]
-    out.append(_prop(C["5a"], rule, sum(r["end_partner"] for r in bol), len(bol)))
-    iv = stats.bootstrap_mean([r["pc_share"] for r in bol], seed=seed)
-    out.append(Result(C["5b"], rule, iv, f"mean of {len(bol)} runs", len(bol),
-                      C["5b"].verdict(iv)))
+    out += _case_criteria(rule, runs, "", seed)
+    if reg and "cases" in reg[0]:
+        out += _case_criteria(rule, {k: [r["cases"][k] for r in reg] for k in reg[0]["cases"]},
+                              "R", seed)
     pooled = [r for case in ("nicaragua", "venezuela", "argentina", "bolivia", "cuba")
               for r in runs.get(case, [])]
     pc_n, pc_d = sum(r["pc_n"] for r in pooled), sum(r["pc_debt"] for r in pooled)
@@ -289,6 +292,38 @@ def evaluate(rule: str, runs: dict[str, list[dict]], *, seed: int = 0) -> list[R
     iv = stats.newcombe_difference(pc_d, pc_n, pa_d, pa_n)
     out.append(Result(C["7"], rule, iv, f"{pc_d}/{pc_n} vs {pa_d}/{pa_n} pairs",
                       pc_n + pa_n, C["7"].verdict(iv)))
+    return out
+
+
+
+def _case_criteria(rule: str, runs: dict[str, list[dict]], prefix: str, seed: int
+                   ) -> list[Result]:
+    """Criteria 2a-5b from the per-case observations (``prefix`` "R": read off the region);
+    3b needs its counterfactual case and is left out of the region's."""
+    C = CRITERIA_BY_ID
+    out = []
+    nic, ven, arg, bol = (runs["nicaragua"], runs["venezuela"], runs["argentina"],
+                          runs["bolivia"])
+    out.append(_prop(C[prefix + "2a"], rule, sum(r["pc_by"] for r in nic), len(nic)))
+    out.append(_prop(C[prefix + "2b"], rule, sum(r["pc_by"] for r in ven), len(ven)))
+    n12 = sum(r["present12"] for r in ven)
+    kept = sum(r["present12"] and r["present20"] for r in ven)
+    out.append(_prop(C[prefix + "3a"], rule, kept, n12, "runs with a 2012 tie"))
+    if not prefix:
+        ven0 = runs["venezuela_sunk0"]
+        n12_0 = sum(r["present12"] for r in ven0)
+        broke_0 = sum(r["present12"] and not r["present20"] for r in ven0)
+        iv = stats.mover_ratio(broke_0, n12_0, n12 - kept, n12)
+        out.append(Result(C["3b"], rule, iv, f"{broke_0}/{n12_0} vs {n12 - kept}/{n12} broke",
+                          n12_0 + n12, C["3b"].verdict(iv)))
+    out.append(_prop(C[prefix + "4a"], rule, sum(r["partner_kirchner"] for r in arg), len(arg)))
+    n15 = sum(r["present15"] for r in arg)
+    out.append(_prop(C[prefix + "4b"], rule, sum(r["present15"] and r["ended17"] for r in arg),
+                     n15, "runs with a 2015 tie"))
+    out.append(_prop(C[prefix + "5a"], rule, sum(r["end_partner"] for r in bol), len(bol)))
+    iv = stats.bootstrap_mean([r["pc_share"] for r in bol], seed=seed)
+    out.append(Result(C[prefix + "5b"], rule, iv, f"mean of {len(bol)} runs", len(bol),
+                      C[prefix + "5b"].verdict(iv)))
     return out
 
 

@@ -52,7 +52,7 @@ def _strong_mandate_overrides() -> dict[str, float]:
 def cases() -> list[Case]:
     """The cases ``omnibalance validate`` runs, in order."""
     return [
-        Case("region", "latin_america_2007", patterns.extract_region, 0),
+        Case("region", "latin_america_2007", patterns.extract_region_and_cases, 0),
         Case("region_strong_mandate", "latin_america_2007", patterns.extract_region, 0,
              _strong_mandate_overrides()),
         Case("nicaragua", "nicaragua_2007", patterns.extract_nicaragua, 1),
