@@ -198,8 +198,9 @@ def decide(w: World, s: State) -> Choice:
                       none_x.rival_stakes[..., None] + r2h * size,
                       none_x.hegemon_tie[..., None] + (opt_power == w.hegemon) * tie_gain)
     protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3))
-    aid = np.where(is_sec, size * protect[:, :, opt_power], 0.0)          # (n, i, o)
-    invest = np.where(is_sec, 0.0, size)
+    sec = is_sec.astype(float)
+    aid = size * protect[:, :, opt_power] * sec                          # (n, i, o)
+    invest = size * (1.0 - sec)
     growth_deal = s.growth[..., None] + p3["investment_growth"] * invest
 
     dist = _distance_to_hegemon(w, s)
@@ -277,9 +278,9 @@ def _denial_value(w: World, s: State, k: np.ndarray) -> np.ndarray:
     in a rival's own region and where the regime is tied to that rival. ``denial_weight`` is
     an absolute amount (US$M per deal), divided by M_i: denying a rival a client is not worth
     more because the client's army is bigger."""
-    others = np.arange(w.n_p) != k[..., None]                              # (n, i, k')
-    stake_q = w.power["regional_stake"][:, None, :] + s.tau
-    usd = w.at("denial_weight", 2) * (w.rivalry[k] * stake_q * others).sum(axis=-1)
+    stake_q = w.power["regional_stake"][:, None, :] + s.tau                # (n, i, q)
+    rivals = w.rivalry * (1.0 - np.eye(w.n_p))                             # (k, q), q != k
+    usd = w.at("denial_weight", 2) * _pick(stake_q @ rivals.T, k)
     return usd / w.regime["military_budget"]
 
 
