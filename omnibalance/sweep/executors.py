@@ -73,7 +73,9 @@ class LocalPool(Executor):
         ctx.set_forkserver_preload(["omnibalance.runner", "omnibalance.sweep.work"])
         self.slots = workers
         self.description = f"local process pool ({workers} workers)"
-        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                            initializer=_die_with_parent,
+                                            initargs=(os.getpid(),))
 
     def map_unordered(self, fn, tasks):
         tasks = iter(tasks)
@@ -201,5 +203,38 @@ def make_executor(workers: int | None = None, scheduler: str | None = None,
         return DaskExecutor.local(dask_local)
     if cluster:
         return DaskExecutor.jobqueue(cluster, jobs)
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or default_workers()
     return InProcess() if workers == 1 else LocalPool(workers)
+
+
+def default_workers() -> int:
+    """The cores this process may use (``os.process_cpu_count``, Python 3.13+; else
+    ``os.cpu_count``), at least 1."""
+    count = getattr(os, "process_cpu_count", os.cpu_count)
+    return max(1, count() or 1)
+
+
+def _die_with_parent(parent: int, every: float = 0.5) -> None:
+    """Worker initializer: a daemon thread ends this worker as soon as the sweep process that
+    started it is gone (even by ``kill -9``, which runs no clean-up), so no worker, fork server
+    or resource tracker is left running."""
+    import threading
+    import time
+
+    start_ppid = os.getppid()
+
+    def alive() -> bool:
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def watch() -> None:
+        while os.getppid() == start_ppid and alive():
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()

@@ -51,3 +51,29 @@ def default_chunk_size(runs: int) -> int:
     ones keep the file count and per-chunk overhead down.
     """
     return max(10, min(200, math.ceil(runs / 64)))
+
+
+GUARD_RUNS = 10**7
+"""Above this many runs a sweep starts only with ``--yes``."""
+
+
+def seconds_per_run(spec) -> float:
+    """CPU seconds of one run of ``spec`` on this machine, timed on its first rule and the
+    scenario's own parameters (a rough guide: design points differ)."""
+    import time
+
+    from ..runner import run_once
+
+    t0 = time.process_time()
+    run_once(spec.scenario, spec.rules[0], params=dict(spec.fixed) or None, seed=0,
+             steps=spec.steps, focus=spec.focus)
+    return max(time.process_time() - t0, 1e-6)
+
+
+def eta_text(runs: int, per_run: float, workers: int) -> str:
+    """``about 3 h 20 min on 2 workers`` for ``runs`` runs of ``per_run`` CPU seconds each."""
+    seconds = runs * per_run / max(workers, 1)
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"about {seconds / size:.1f} {unit} on {workers} worker(s)"
+    return f"about {seconds:.0f} s on {workers} worker(s)"

@@ -7,7 +7,6 @@ those columns only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from ..errors import ConfigError, unknown_key
+from .store import chunk_files, chunk_key, chunk_problem, read_manifest
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,21 @@ def open_results(folder: str | Path) -> Results:
         raise ConfigError("command line", "RESULTS", str(folder),
                           "is not a sweep results folder (no manifest.json); run "
                           "'omnibalance sweep SPEC --out FOLDER' first")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = read_manifest(folder, "RESULTS")
     runs = folder / "runs"
-    files = sorted(runs.glob("part-*.parquet")) if runs.is_dir() else []
+    found = chunk_files(runs, manifest["plan"].get("chunks"), str(folder))
+    recorded = manifest.get("chunks", {})
+    for k, path in found.items():
+        problem = chunk_problem(path, recorded.get(chunk_key(k)))
+        if problem is None and chunk_key(k) not in recorded:
+            try:
+                pq.read_metadata(path)
+            except (OSError, pa.ArrowException):
+                problem = "it is not a readable Parquet file (truncated or empty)"
+        if problem:
+            raise ConfigError(str(folder), "runs/", path.name,
+                              f"{problem}; rerun the sweep's command to recompute it")
+    files = [found[k] for k in sorted(found)]
     if not files:
         raise ConfigError("command line", "RESULTS", str(folder),
                           "holds no finished runs yet; run or resume the sweep first")
