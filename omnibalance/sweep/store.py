@@ -85,6 +85,7 @@ class ResultsStore:
         self.manifest_path = self.root / "manifest.json"
         self._lock: FileLock | None = None
         self._created: list[Path] = []
+        self._new_lockfile = False
 
     # --- the lock: taken before anything else is written -------------------------------
     def lock(self) -> None:
@@ -109,6 +110,7 @@ class ResultsStore:
             self._created = missing  # deepest first
         else:
             _check_writable(self.root)
+        self._new_lockfile = not (self.root / ".lock").exists()
         lock = FileLock(self.root / ".lock")
         try:
             lock.acquire(timeout=0)
@@ -125,7 +127,10 @@ class ResultsStore:
     def release(self, remove: bool = False) -> None:
         """Release the lock; with ``remove``, delete the folders :meth:`lock` created if
         nothing but the lock file was put in them (bad input leaves nothing behind)."""
-        if self._lock is not None:
+        held = self._lock is not None
+        if held:
+            if remove and self._new_lockfile:
+                (self.root / ".lock").unlink(missing_ok=True)
             self._lock.release()
             self._lock = None
         if remove and self._created:
@@ -212,6 +217,7 @@ class ResultsStore:
         if self._lock is None:
             self.lock()
         self._created = []  # from here on the folder is the sweep's
+        self._new_lockfile = False
         try:
             self.runs_dir.mkdir(exist_ok=True)
             if series:
