@@ -115,8 +115,9 @@ def register(sub) -> None:
     se.add_argument("--outcome", required=True, help="outcome column, e.g. pc_ever_RUS")
     se.add_argument("--rule", default=None, help="rule to analyse (needed if several)")
     se.add_argument("--out", type=Path, default=None,
-                    help="results folder when SOURCE is a spec (default results/<name>); "
-                         "the indices are written there")
+                    help="when SOURCE is a spec: its results folder (default "
+                         "results/<name>), where the indices are written too; when SOURCE is a "
+                         "results folder: the folder for the indices (default: that folder)")
     _add_executor_options(se)
     se.add_argument("--quiet", action="store_true", help="no progress bar")
     se.add_argument("--yes", action="store_true", help="allow more than 10^7 runs")
@@ -212,15 +213,15 @@ def cmd_sensitivity(args) -> int:
     from .engine import SweepAbortedError
     from .sensitivity import write_sensitivity
 
-    folder = args.source
+    folder, out = args.source, args.out
     if args.source.suffix == ".toml":
         try:
             report = _sweep(args.source, args.out, args)
         except SweepAbortedError as exc:
             print(f"omnibalance: sweep stopped: {exc}", file=sys.stderr)
             return EXIT_FAILED_RUNS
-        folder = report.out
-    paths, text = write_sensitivity(folder, args.outcome, rule=args.rule)
+        folder, out = report.out, None
+    paths, text = write_sensitivity(folder, args.outcome, rule=args.rule, out=out)
     print(text)
     for label, path in paths.items():
         print(f"{label:>8}: {path}")

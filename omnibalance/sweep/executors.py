@@ -114,6 +114,17 @@ class DaskExecutor(Executor):
         by_file = address.endswith(".json")
         if by_file and not os.path.isfile(address):
             raise ConfigError("command line", "--scheduler", address, "no such scheduler file")
+        if not by_file:  # a malformed address, checked before a Client exists to complain
+            from distributed.comm.addressing import parse_address, parse_host_port
+
+            try:
+                scheme, location = parse_address(address)
+                if scheme in ("tcp", "tls"):
+                    parse_host_port(location)
+            except ValueError as exc:
+                raise ConfigError("command line", "--scheduler", address,
+                                  f"not a scheduler address ({exc}); give tcp://HOST:PORT or "
+                                  "a scheduler file (*.json)") from None
         try:
             if by_file:
                 client = Client(scheduler_file=address, timeout=f"{timeout}s",

@@ -7,6 +7,7 @@ those columns only.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,20 @@ def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     body = ["| " + " | ".join(cell(v) for v in row) + " |"
             for row in table.itertuples(index=False)]
     return "\n".join([head, rule, *body])
+
+
+def output_folder(out: str | Path | None, default: Path, field: str = "--out") -> Path:
+    """The folder analysis files go to, created and probed before any work: a file, a path
+    that cannot be created or a read-only folder is a :class:`ConfigError`."""
+    out = Path(out) if out is not None else default
+    if out.exists() and not out.is_dir():
+        raise ConfigError("command line", field, str(out), "exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".omnibalance-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError("command line", field, str(out),
+                          f"cannot write there ({exc.strerror or exc})") from None
+    return out

@@ -39,6 +39,8 @@ _DESIGN_KEYS = {
 }
 _OUTPUTS = ("series",)
 MAX_SEED = 2**63 - 1
+MAX_LEVELS = 1_000_000
+"""Levels one grid axis may have (their product, the design's size, is checked separately)."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
@@ -364,7 +366,7 @@ def _axes(where: str, design: dict, resolver: Resolver, grid: bool) -> tuple[Axi
             raise ConfigError(where, f"{path}.high", high,
                               f"must be {'>=' if grid else '>'} low ({low:g})")
         if grid:
-            n = _size(where, tbl, "n", f"{path}.")
+            n = _size(where, tbl, "n", f"{path}.", high=MAX_LEVELS)
             if n > 1 and low == high:
                 raise ConfigError(where, f"{path}.n", n, "must be 1 when low == high")
             if n == 1 and low != high:
