@@ -1,4 +1,5 @@
-"""Case scenarios as data: TOML files in the top-level ``seeds/`` folder.
+"""Case scenarios as data: TOML files in the top-level ``seeds/`` folder (``omnibalance/presets``
+in an installed wheel).
 
 A scenario gives the great powers, the regimes with their leaders' state, the rivalries, the
 pairs a scenario bars (with the reason), scheduled events (elections, recessions, leader
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from importlib import resources
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -20,8 +22,19 @@ from .config import Resolver, check_id, check_value, get, only, read_toml
 from .errors import ConfigError, unknown_key
 from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param
 
-SEEDS_DIR = Path(os.environ.get("OMNIBALANCE_SEEDS", Path(__file__).resolve().parent.parent
-                                / "seeds"))
+def _presets_dir() -> Path:
+    """Where the presets are: ``$OMNIBALANCE_SEEDS`` if set; else the installed package's
+    ``omnibalance/presets`` (the wheel maps the top-level ``seeds/`` there, found with
+    :mod:`importlib.resources`); else, in a checkout, ``seeds/`` itself."""
+    if os.environ.get("OMNIBALANCE_SEEDS"):
+        return Path(os.environ["OMNIBALANCE_SEEDS"])
+    installed = Path(str(resources.files("omnibalance") / "presets"))
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+SEEDS_DIR = _presets_dir()
 
 EVENT_KINDS = ("election", "leader_change", "recession", "observed")
 ELECTION_OUTCOMES = ("endogenous", "incumbent", "challenger")
