@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import resources
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from .config import Resolver, check_id, check_value, get, only, read_toml
 from .errors import ConfigError, unknown_key
 from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param
+
 
 def _presets_dir() -> Path:
     """Where the presets are: ``$OMNIBALANCE_SEEDS`` if set; else the installed package's
