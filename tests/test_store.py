@@ -232,3 +232,45 @@ def test_more_than_ten_million_runs_needs_yes_and_says_how_long(tmp_path, capsys
     err = capsys.readouterr().err
     assert "1,000,000,000 runs" in err and "--yes" in err and "on 2 worker(s)" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_grid_levels_are_stored_as_written(tmp_path):
+    """D20: linspace gave 0.30000000000000004, so runs[runs.internal_threat == 0.3] was empty."""
+    text = SPEC.format(name="lv", reps=1).replace("{ values = [0.1, 0.5] }",
+                                                  "{ low = 0.0, high = 1.0, n = 11 }")
+    (tmp_path / "s.toml").write_text(text)
+    spec = load_spec(tmp_path / "s.toml")
+    assert spec.axes[0].values[3] == 0.3 and spec.axes[0].values[7] == 0.7
+    run_sweep(spec, tmp_path / "R", chunk_size=20)
+    runs = pd.read_parquet(tmp_path / "R" / "runs")
+    assert len(runs[runs.internal_threat == 0.3]) == 3
+    assert len(runs[runs.us_pressure == 0.3]) == 11
+
+
+SOBOL = """
+[sweep]
+name = "sob"
+scenario = "nicaragua_2007"
+steps = 8
+replications = 1
+seed = 2
+[design]
+kind = "sobol"
+samples = 4
+[design.parameters]
+internal_threat = {}
+us_pressure = {}
+"""
+
+
+def test_sensitivity_out_is_honoured_for_a_results_folder(tmp_path, capsys):
+    """D25: with a results folder as SOURCE, --out was ignored (files went into the folder)."""
+    (tmp_path / "s.toml").write_text(SOBOL)
+    res = tmp_path / "R"
+    assert main(["sweep", str(tmp_path / "s.toml"), "--out", str(res), "--workers", "1",
+                 "--quiet"]) == 0
+    before = snapshot(res)
+    assert main(["sensitivity", str(res), "--outcome", "pc_ever_RUS", "--out",
+                 str(tmp_path / "idx")]) == 0
+    assert (tmp_path / "idx" / "sensitivity_sobol_pc_ever_RUS.csv").is_file()
+    assert snapshot(res) == before
