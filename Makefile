@@ -7,16 +7,25 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 WORKERS ?= 2
 
-.PHONY: run test lint bench app validate clean-venv check-python
+.PHONY: run test lint bench app validate clean-venv check-python lock
 
 check-python:
 	@test -n "$(PYTHON_BIN)" || { sh scripts/find-python; exit 1; }
 
-$(STAMP): pyproject.toml | check-python
+# Everything (core, app, cluster and test extras), at the versions pinned in
+# requirements-lock.txt, so a new upstream release cannot change what CI tests.
+$(STAMP): pyproject.toml requirements-lock.txt | check-python
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c requirements-lock.txt -e '.[test]'
 	@touch $(STAMP)
+
+# Re-pin the dependencies (after changing them in pyproject.toml): uv from PyPI, into the venv.
+lock: | check-python
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.12 \
+		-o requirements-lock.txt
 
 # The threat sweep (experiments/threat_sweep.toml): a rerun resumes an interrupted sweep and,
 # on a finished one, only redraws the phase diagram and its summary.

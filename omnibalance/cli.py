@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
+import warnings
 
+from . import __version__
 from .errors import ConfigError
 
 SUBCOMMAND_MODULES = (
@@ -26,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="omnibalance",
         description="Agent-based simulation of omnibalancing (David 1991): weak-state leaders "
                     "court great-power patrons to keep their regimes alive.")
+    parser.add_argument("--version", action="version", version=f"omnibalance {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMAND_MODULES:
         if importlib.util.find_spec(name.rsplit(".", 1)[0]) is None:
@@ -40,7 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings from omnibalance (a repaired results folder) as one plain line."""
+    from .sweep.store import StoreWarning
+
+    if issubclass(category, StoreWarning):
+        print(f"omnibalance: warning: {message}", file=file or sys.stderr)
+    else:
+        _default_show(message, category, filename, lineno, file, line)
+
+
+_default_show = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _show_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -53,7 +53,7 @@ def cmd_run(args) -> int:
                              steps=args.steps, rng=args.seed)
     _check_writable(args.out)
     model.run()
-    paths = write_run(model, args.out, seed=args.seed)
+    paths = write_run(model, args.out, seed=args.seed, steps=args.steps, overrides=overrides)
     print(format_summary(model))
     print()
     for label, path in paths.items():

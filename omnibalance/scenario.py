@@ -1,4 +1,5 @@
-"""Case scenarios as data: TOML files in the top-level ``seeds/`` folder.
+"""Case scenarios as data: TOML files in the top-level ``seeds/`` folder (``omnibalance/presets``
+in an installed wheel).
 
 A scenario gives the great powers, the regimes with their leaders' state, the rivalries, the
 pairs a scenario bars (with the reason), scheduled events (elections, recessions, leader
@@ -11,17 +12,30 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .config import Resolver, check_id, check_value, get, only, read_toml
 from .errors import ConfigError, unknown_key
 from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param
 
-SEEDS_DIR = Path(os.environ.get("OMNIBALANCE_SEEDS", Path(__file__).resolve().parent.parent
-                                / "seeds"))
+
+def _presets_dir() -> Path:
+    """Where the presets are: ``$OMNIBALANCE_SEEDS`` if set; else the installed package's
+    ``omnibalance/presets`` (the wheel maps the top-level ``seeds/`` there, found with
+    :mod:`importlib.resources`); else, in a checkout, ``seeds/`` itself."""
+    if os.environ.get("OMNIBALANCE_SEEDS"):
+        return Path(os.environ["OMNIBALANCE_SEEDS"])
+    installed = Path(str(resources.files("omnibalance") / "presets"))
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+SEEDS_DIR = _presets_dir()
 
 EVENT_KINDS = ("election", "leader_change", "recession", "observed")
 ELECTION_OUTCOMES = ("endogenous", "incumbent", "challenger")
@@ -105,56 +119,32 @@ class Scenario:
         params = dict(self.parameters)
         regimes = {r.id: r for r in self.regimes}
         powers = {p.id: p for p in self.powers}
+        resolver = Resolver(where, regimes, powers)
         for key, value in overrides.items():
-            parts = key.split(".")
-            if len(parts) == 1:
-                decl = PARAMETERS.get(key)
-                if decl is None:
-                    raise unknown_key(where, "parameter", key, list(PARAMETERS) + [
-                        f"regimes.{r}.<field>" for r in regimes] + [
-                        f"powers.{p}.<field>" for p in powers])
-                params[key] = _check_value(where, key, value, decl)
-            elif len(parts) == 3 and parts[0] in ("regimes", "powers"):
-                table, fields = (regimes, REGIME_FIELDS) if parts[0] == "regimes" else (
-                    powers, POWER_FIELDS)
-                if parts[1] not in table:
-                    raise unknown_key(where, parts[0], parts[1], table)
-                if parts[2] not in fields:
-                    raise unknown_key(where, f"{parts[0]}.{parts[1]}", parts[2], fields)
-                obj = table[parts[1]]
-                vals = dict(obj.values)
-                vals[parts[2]] = _check_value(where, key, value, fields[parts[2]])
-                table[parts[1]] = replace(obj, values=MappingProxyType(vals))
-            else:
-                raise ConfigError(where, "parameter", key,
-                                  "use a parameter name, regimes.<ID>.<field> or "
-                                  "powers.<ID>.<field>")
+            table, ident, decl = resolver.parts(key, "")
+            checked = _check_value(where, key, value, decl)
+            if table is None:
+                params[key] = checked
+                continue
+            objs = regimes if table == "regimes" else powers
+            obj = objs[ident]
+            vals = dict(obj.values)
+            vals[key.split(".")[2]] = checked
+            objs[ident] = replace(obj, values=MappingProxyType(vals))
         return replace(self, parameters=MappingProxyType(params),
                        regimes=tuple(regimes[r.id] for r in self.regimes),
                        powers=tuple(powers[p.id] for p in self.powers))
 
 
 def _check_value(where: str, fieldname: str, value: Any, decl: Param) -> float:
-    problem = decl.check(value)
-    if problem:
-        raise ConfigError(where, fieldname, value, problem)
-    return decl.kind(value)
+    return check_value(where, fieldname, value, decl)
 
 
 def _require(where: str, table: dict, key: str, kind: type | tuple, path: str) -> Any:
-    if key not in table:
-        raise ConfigError(where, f"{path}{key}", "(missing)", "this field is required")
-    value = table[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(where, f"{path}{key}", value, f"must be a {names}")
-    return value
+    return get(where, table, key, kind, path)
 
 
-def _only(where: str, table: dict, allowed: set[str] | dict, path: str) -> None:
-    for key in table:
-        if key not in allowed:
-            raise unknown_key(where, path.rstrip(".") or "top level", key, allowed)
+_only = only
 
 
 def _declared(where: str, table: dict, decls: dict[str, Param], path: str,
@@ -206,6 +196,7 @@ def parse_scenario(data: dict, where: str) -> Scenario:
     powers_tbl = _require(where, data, "powers", dict, "")
     powers = []
     for pid, tbl in powers_tbl.items():
+        check_id(where, "powers", pid)
         if not isinstance(tbl, dict):
             raise ConfigError(where, f"powers.{pid}", tbl, "must be a table")
         values = _declared(where, tbl, POWER_FIELDS, f"powers.{pid}.", {"name"})
@@ -215,7 +206,11 @@ def parse_scenario(data: dict, where: str) -> Scenario:
         raise unknown_key(where, "scenario.hegemon", hegemon, pids)
 
     rivalry: dict[tuple[str, str], float] = {}
-    for key, value in data.get("rivalry", {}).items():
+    rivalry_tbl = data.get("rivalry", {})
+    if not isinstance(rivalry_tbl, dict):
+        raise ConfigError(where, "rivalry", rivalry_tbl,
+                          'must be a table of "A-B" = number in [0, 1], e.g. US-RUS = 0.8')
+    for key, value in rivalry_tbl.items():
         pair = key.split("-")
         if len(pair) != 2 or pair[0] not in pids or pair[1] not in pids:
             raise ConfigError(where, f"rivalry.{key}", value,
@@ -232,8 +227,12 @@ def parse_scenario(data: dict, where: str) -> Scenario:
                      MappingProxyType({}), (), (), MappingProxyType({}))
     for rid, tbl in regimes_tbl.items():
         path = f"regimes.{rid}."
+        check_id(where, "regimes", rid)
         if not isinstance(tbl, dict):
             raise ConfigError(where, f"regimes.{rid}", tbl, "must be a table")
+        for text in ("name", "leader", "source"):
+            if text in tbl:
+                get(where, tbl, text, str, path)
         values = _declared(where, tbl, REGIME_FIELDS, path,
                            {"name", "leader", "barred", "source", "enters"})
         barred = tbl.get("barred", {})
@@ -285,6 +284,12 @@ def parse_scenario(data: dict, where: str) -> Scenario:
                                      or fields["quarters"] < 1):
             raise ConfigError(where, f"{path}quarters", fields["quarters"],
                               "must be a whole number >= 1")
+        if "outcome" in fields and kind != "election":
+            raise ConfigError(where, f"{path}outcome", fields["outcome"],
+                              f"only an election has an outcome; this event is a {kind}")
+        if "leader" in fields and not isinstance(fields["leader"], str):
+            raise ConfigError(where, f"{path}leader", fields["leader"],
+                              "must be a string (the new leader's name)")
         if kind == "election":
             outcome = fields.setdefault("outcome", "endogenous")
             if outcome not in ELECTION_OUTCOMES:
@@ -294,7 +299,13 @@ def parse_scenario(data: dict, where: str) -> Scenario:
                               "a recession needs the observed annual growth in it, e.g. -0.05")
         if "power" in fields and fields["power"] not in pids:
             raise unknown_key(where, f"{path}power", fields["power"], pids)
-        events.append(Event(probe.step_of(date), date, kind, rid, MappingProxyType(fields),
+        step = probe.step_of(date)
+        if not 0 <= step < steps:
+            raise ConfigError(where, f"{path}date", date,
+                              f"is outside the run ({probe.date(0)} to {probe.date(steps - 1)}, "
+                              f"{steps} quarters); move the event or change scenario.start/"
+                              "steps")
+        events.append(Event(step, date, kind, rid, MappingProxyType(fields),
                             str(ev.get("note", "")), str(ev.get("source", ""))))
     events.sort(key=lambda e: e.step)
     return Scenario(sid, name, str(scen.get("description", "")), year, quarter, steps, hegemon,
@@ -322,11 +333,8 @@ def load_scenario(name_or_path: str | os.PathLike) -> Scenario:
     return parse_scenario(_read_with_includes(path, ()), where)
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "TOML", "(file)", f"malformed TOML: {exc}") from None
+def _read_toml(path: Path, where: str = "scenario", field: str = "file") -> dict:
+    return read_toml(path, where, field)
 
 
 def _read_with_includes(path: Path, seen: tuple[Path, ...]) -> dict:
@@ -347,6 +355,8 @@ def _read_with_includes(path: Path, seen: tuple[Path, ...]) -> dict:
             raise ConfigError(str(path), "include", name, "includes itself (a cycle)")
         if not inc.exists():
             raise ConfigError(str(path), "include", name, "no such file next to this one")
+        if inc.is_dir():
+            raise ConfigError(str(path), "include", name, "is a folder; name a .toml file")
         _merge(merged, _read_with_includes(inc, (*seen, path.resolve())))
     _merge(merged, data)
     return merged

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 _PINNED = re.compile(r"(?:\{\{cdn\}\}|getCdn\(\)\})/"  # "{{cdn}}/" or "${this.getCdn()}/"
@@ -56,10 +57,13 @@ def missing_assets(cache: Path | None = None) -> list[tuple[str, str]]:
             if not (cache / f"{p}@{v}" / "package.json").exists()]
 
 
-def ensure_assets(cache: Path | None = None, timeout: float = 180) -> list[str]:
+def ensure_assets(cache: Path | None = None, timeout: float = 180,
+                  say: Callable[[str], None] | None = None) -> list[str]:
     """Fetch the missing packages with ``npm pack`` into Solara's CDN cache.
 
-    Returns the problems (empty when every package is in place); never raises for a missing
+    ``say`` is told, before the download starts, what is fetched and why it may take a
+    while (only on a first start, when something is missing). Returns the problems (empty
+    when every package is in place); never raises for a missing
     npm or a failed download, since Solara may still reach its CDN itself.
     """
     cache = cache_dir() if cache is None else cache
@@ -69,6 +73,10 @@ def ensure_assets(cache: Path | None = None, timeout: float = 180) -> list[str]:
     npm = shutil.which("npm")
     if npm is None:
         return [f"{p}@{v}: not cached and npm is not installed" for p, v in missing]
+    if say is not None:
+        say(f"first start: fetching {len(missing)} front-end package(s) with npm into "
+            f"{cache} ({', '.join(p for p, _ in missing)}); this takes up to a minute or two "
+            "and happens once")
     problems = []
     with tempfile.TemporaryDirectory(prefix="omnibalance-assets-") as tmp:
         for pkg, ver in missing:

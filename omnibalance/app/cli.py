@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -70,28 +72,56 @@ def check_port_free(host: str, port: int) -> None:
         try:
             s.bind(addr)
         except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise ConfigError("command line", "--host", host,
+                                  f"is not an address of this machine ({exc.strerror}); use "
+                                  "127.0.0.1, 0.0.0.0 or one of its own addresses") from None
             raise ConfigError("command line", "--port", port,
                               f"cannot listen on {host}:{port} ({exc.strerror}); "
                               "choose another with --port") from None
+
+
+def _say(text: str) -> None:
+    print(f"omnibalance: {text}", file=sys.stderr, flush=True)
 
 
 def cmd_app(args) -> int:
     from .assets import ensure_assets
 
     check_port_free(args.host, args.port)
-    for problem in ensure_assets():
+    for problem in ensure_assets(say=_say):
         print(f"omnibalance: note: {problem} (the page needs it unless Solara's CDN is "
               "reachable)", file=sys.stderr)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"omnibalance: serving the classroom app at http://{shown}:{args.port}/ "
           "(Ctrl-C to stop; the first page load takes a few seconds)", flush=True)
     proc = subprocess.Popen(server_command(args.host, args.port), env=server_env())
+    # SIGTERM (kill, a service manager, a closed terminal's SIGHUP) would end this process
+    # without a word and leave the server holding the port: stop the server first.
+    previous = {sig: signal.signal(sig, _stop_on_signal)
+                for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig is not None}
     try:
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        raise
+    except (KeyboardInterrupt, _StopSignalError):
+        _stop_server(proc)
+        raise KeyboardInterrupt from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _StopSignalError(Exception):
+    """A SIGTERM or SIGHUP arrived."""
+
+
+def _stop_on_signal(signum, frame):
+    raise _StopSignalError(signum)
+
+
+def _stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

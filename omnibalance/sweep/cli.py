@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from pathlib import Path
 
@@ -83,6 +82,9 @@ def register(sub) -> None:
     sw.add_argument("--plan", action="store_true",
                     help="print what would run (and what is already done) and stop")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    sw.add_argument("--yes", action="store_true",
+                    help="start a sweep of more than 10^7 runs (refused otherwise, with an "
+                         "estimate of its time)")
     sw.set_defaults(func=cmd_sweep)
 
     plot = sub.add_parser("plot", help="figures of finished sweeps",
@@ -116,10 +118,12 @@ def register(sub) -> None:
     se.add_argument("--outcome", required=True, help="outcome column, e.g. pc_ever_RUS")
     se.add_argument("--rule", default=None, help="rule to analyse (needed if several)")
     se.add_argument("--out", type=Path, default=None,
-                    help="results folder when SOURCE is a spec (default results/<name>); "
-                         "the indices are written there")
+                    help="when SOURCE is a spec: its results folder (default "
+                         "results/<name>), where the indices are written too; when SOURCE is a "
+                         "results folder: the folder for the indices (default: that folder)")
     _add_executor_options(se)
     se.add_argument("--quiet", action="store_true", help="no progress bar")
+    se.add_argument("--yes", action="store_true", help="allow more than 10^7 runs")
     se.set_defaults(func=cmd_sensitivity)
 
 
@@ -130,12 +134,32 @@ def _sweep(spec_path: Path, out: Path | None, args, chunk_size=None, runner=None
     spec = load_spec(spec_path)
     out = out or Path("results") / spec.name
     text = spec_path.read_text(encoding="utf-8")
+    _guard(spec, args)
     report = run_sweep(spec, out, executor=_executor_factory(args), runner=runner,
                        chunk_size=chunk_size, spec_text=text,
                        progress=False if args.quiet else None,
                        engine=getattr(args, "engine", "batch"))
     print(report.text())
     return report
+
+
+def _workers(args) -> int:
+    from .executors import default_workers
+
+    return args.workers or args.dask_local or default_workers()
+
+
+def _guard(spec, args) -> None:
+    """Refuse more than :data:`~.plan.GUARD_RUNS` runs without ``--yes``, saying how long."""
+    from ..errors import ConfigError
+    from .plan import GUARD_RUNS, eta_text, seconds_per_run
+
+    if spec.runs <= GUARD_RUNS or getattr(args, "yes", False):
+        return
+    eta = eta_text(spec.runs, seconds_per_run(spec), _workers(args))
+    raise ConfigError(spec.where, "sweep size", f"{spec.runs:,} runs",
+                      f"more than {GUARD_RUNS:,} runs ({eta}); pass --yes to start it anyway, "
+                      "or use fewer points or replications")
 
 
 def cmd_sweep(args) -> int:
@@ -152,26 +176,27 @@ def cmd_sweep(args) -> int:
 
 
 def _print_plan(args) -> int:
-    from .design import build_design
     from .engine import plan_of
+    from .plan import GUARD_RUNS, eta_text, seconds_per_run
     from .spec import load_spec
+    from .store import chunk_files, read_manifest
 
     spec = load_spec(args.spec)
-    design = build_design(spec)
     out = args.out or Path("results") / spec.name
     manifest = out / "manifest.json"
     chunk_size = args.chunk_size
     if manifest.exists():  # a started sweep keeps its chunking
-        chunk_size = json.loads(manifest.read_text(encoding="utf-8"))["plan"]["chunk_size"]
-    plan = plan_of(spec, design, chunk_size)
-    print(f"{spec.name}: {len(design)} design points ({spec.design_kind} over "
-          f"{', '.join(design.names)}) x {len(spec.rules)} rule(s) x {spec.replications} "
-          f"replications = {plan.runs} runs of {spec.steps} quarters, in {plan.chunks} chunks "
-          f"of up to {plan.chunk_size}; results folder {out}")
+        chunk_size = read_manifest(out, "--out")["plan"]["chunk_size"]
+    plan = plan_of(spec, None, chunk_size)
+    eta = eta_text(plan.runs, seconds_per_run(spec), _workers(args))
+    print(f"{spec.name}: {spec.design_points:,} design points ({spec.design_kind} over "
+          f"{', '.join(spec.names)}) x {len(spec.rules)} rule(s) x {spec.replications} "
+          f"replications = {plan.runs:,} runs of {spec.steps} quarters ({eta}), in "
+          f"{plan.chunks:,} chunks of up to {plan.chunk_size}; results folder {out}")
+    if plan.runs > GUARD_RUNS:
+        print(f"more than {GUARD_RUNS:,} runs: 'omnibalance sweep' starts it only with --yes")
     if manifest.exists():
-        from .store import ResultsStore
-
-        done = len(ResultsStore(out, None).done_chunks())
+        done = len(chunk_files(out / "runs", plan.chunks, str(out)))
         print(f"{out} already holds {done} of these {plan.chunks} chunks (if it is this "
               "sweep's folder)")
     return 0
@@ -192,15 +217,15 @@ def cmd_sensitivity(args) -> int:
     from .engine import SweepAbortedError
     from .sensitivity import write_sensitivity
 
-    folder = args.source
+    folder, out = args.source, args.out
     if args.source.suffix == ".toml":
         try:
             report = _sweep(args.source, args.out, args)
         except SweepAbortedError as exc:
             print(f"omnibalance: sweep stopped: {exc}", file=sys.stderr)
             return EXIT_FAILED_RUNS
-        folder = report.out
-    paths, text = write_sensitivity(folder, args.outcome, rule=args.rule)
+        folder, out = report.out, None
+    paths, text = write_sensitivity(folder, args.outcome, rule=args.rule, out=out)
     print(text)
     for label, path in paths.items():
         print(f"{label:>8}: {path}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ConfigError
 from .seeds import design_seed
 from .spec import SweepSpec
 
@@ -42,8 +43,18 @@ class Design:
         return {n: k(v) for n, k, v in zip(self.names, self.kinds, self.values[i], strict=True)}
 
 
+MAX_POINTS = 20_000_000
+"""Design points a sweep may have: more do not fit in memory as one table (a few GB)."""
+
+
 def build_design(spec: SweepSpec) -> Design:
-    """The design points of ``spec``, in their canonical order."""
+    """The design points of ``spec``, in their canonical order. Raises :class:`ConfigError`
+    (before building anything) for a design too large to hold."""
+    if spec.design_points > MAX_POINTS:
+        raise ConfigError(spec.where, "design", f"{spec.design_points:,} points",
+                          f"more than {MAX_POINTS:,} design points do not fit in memory; use "
+                          "fewer levels or samples (replications are cheap: they add runs, not "
+                          "points)")
     if spec.design_kind == "list":
         names = spec.names
         values = np.array([[p[n] for n in names] for p in spec.points], dtype=float)

@@ -109,11 +109,13 @@ def design_table(design: Design) -> pa.Table:
     return pa.table(cols)
 
 
-def plan_of(spec: SweepSpec, design: Design, chunk_size: int | None = None) -> Plan:
-    """The run plan of a spec (chunk size: given, or :func:`default_chunk_size`)."""
-    runs = len(spec.rules) * len(design) * spec.replications
-    return Plan(spec.rules, len(design), spec.replications,
-                chunk_size or default_chunk_size(runs))
+def plan_of(spec: SweepSpec, design: Design | None = None,
+            chunk_size: int | None = None) -> Plan:
+    """The run plan of a spec (chunk size: given, or :func:`default_chunk_size`). The design
+    is not needed: its size comes from the spec."""
+    points = spec.design_points if design is None else len(design)
+    runs = len(spec.rules) * points * spec.replications
+    return Plan(spec.rules, points, spec.replications, chunk_size or default_chunk_size(runs))
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *,
@@ -152,29 +154,43 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
     design = build_design(spec)
     identity = Identity(spec.hash, scenario_hash(case), runner_name(runner))
     store = ResultsStore(out, identity)
-    previous = store.check()
-    if previous is not None:
-        chunk_size = previous["plan"]["chunk_size"]
-    plan = plan_of(spec, design, chunk_size)
-    done = store.done_chunks() if previous is not None else set()
+    store.lock()  # before anything is checked or written: a second sweep is refused here
+    try:
+        previous = store.check()
+        if previous is not None:
+            chunk_size = previous["plan"]["chunk_size"]
+        plan = plan_of(spec, design, chunk_size)
+        done: set[int] = set()
+        recorded_before = None
+        if previous is not None:
+            recorded_before = dict(previous.get("chunks", {}))
+            done = store.verified_chunks(previous, plan, bool(spec.series))
+    except BaseException:
+        store.release(remove=True)
+        raise
     todo = [k for k in range(plan.chunks) if k not in done]
     done_runs = sum(len(plan.chunk_runs(k)) for k in done)
 
     if not todo:
         report = SweepReport(spec.name, out, plan.runs, 0, 0.0, "none")
-        if previous.get("status") not in ("complete", "complete_with_failures"):
-            store.open(previous, spec_text, design_table(design), bool(spec.series))
-            try:
+        try:
+            stale = previous.get("status") not in ("complete", "complete_with_failures")
+            if stale or previous.get("chunks") != recorded_before:
+                store.open(previous, spec_text, design_table(design), bool(spec.series))
                 _finish(store, previous, report, plan)
-            finally:
-                store.close()
-        else:
-            report.failures = previous.get("failures", {}).get("count", 0)
-            report.first_failures = previous.get("failures", {}).get("first", [])
+            else:
+                report.failures = previous.get("failures", {}).get("count", 0)
+                report.first_failures = previous.get("failures", {}).get("first", [])
+        finally:
+            store.close()
         return report
 
     schema = runs_schema(design.names, design.kinds, outcome_fields(runner, case))
-    made = executor() if callable(executor) else executor
+    try:
+        made = executor() if callable(executor) else executor
+    except BaseException:
+        store.release(remove=previous is None)
+        raise
     made = made or InProcess()
     manifest = previous or new_manifest(spec, identity, plan, design)
     session = {"started": now(), "executor": made.description, "engine": engine,
@@ -193,7 +209,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
         last = time.monotonic()
         try:
             for result in made.map_unordered(run_chunk, tasks):
-                store.write_chunk(result.chunk, result.runs, result.series)
+                store.write_chunk(result.chunk, result.runs, result.series, manifest)
                 n = result.runs.num_rows
                 report.new_runs += n
                 session["runs"] += n
@@ -252,6 +268,7 @@ def new_manifest(spec: SweepSpec, identity: Identity, plan: Plan,
                     "series": "series/" if spec.series else None},
         "versions": versions(),
         "runs_done": 0,
+        "chunks": {},
         "status": "new",
         "sessions": [],
     }
@@ -310,10 +327,7 @@ def _stop(store: ResultsStore, manifest: dict, session: dict, t0: float, status:
     session["finished"] = now()
     manifest["status"] = status
     try:
-        plan = manifest["plan"]
-        done = store.done_chunks()
-        size, total = plan["chunk_size"], plan["runs"]
-        manifest["runs_done"] = sum(min(size, total - k * size) for k in done)
+        manifest["runs_done"] = sum(c["rows"] for c in manifest.get("chunks", {}).values())
         store.write_manifest(manifest)
     except OSError:
         pass

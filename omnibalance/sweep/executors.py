@@ -73,7 +73,9 @@ class LocalPool(Executor):
         ctx.set_forkserver_preload(["omnibalance.runner", "omnibalance.sweep.work"])
         self.slots = workers
         self.description = f"local process pool ({workers} workers)"
-        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                            initializer=_die_with_parent,
+                                            initargs=(os.getpid(),))
 
     def map_unordered(self, fn, tasks):
         tasks = iter(tasks)
@@ -112,6 +114,17 @@ class DaskExecutor(Executor):
         by_file = address.endswith(".json")
         if by_file and not os.path.isfile(address):
             raise ConfigError("command line", "--scheduler", address, "no such scheduler file")
+        if not by_file:  # a malformed address, checked before a Client exists to complain
+            from distributed.comm.addressing import parse_address, parse_host_port
+
+            try:
+                scheme, location = parse_address(address)
+                if scheme in ("tcp", "tls"):
+                    parse_host_port(location)
+            except ValueError as exc:
+                raise ConfigError("command line", "--scheduler", address,
+                                  f"not a scheduler address ({exc}); give tcp://HOST:PORT or "
+                                  "a scheduler file (*.json)") from None
         try:
             if by_file:
                 client = Client(scheduler_file=address, timeout=f"{timeout}s",
@@ -201,5 +214,38 @@ def make_executor(workers: int | None = None, scheduler: str | None = None,
         return DaskExecutor.local(dask_local)
     if cluster:
         return DaskExecutor.jobqueue(cluster, jobs)
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or default_workers()
     return InProcess() if workers == 1 else LocalPool(workers)
+
+
+def default_workers() -> int:
+    """The cores this process may use (``os.process_cpu_count``, Python 3.13+; else
+    ``os.cpu_count``), at least 1."""
+    count = getattr(os, "process_cpu_count", os.cpu_count)
+    return max(1, count() or 1)
+
+
+def _die_with_parent(parent: int, every: float = 0.5) -> None:
+    """Worker initializer: a daemon thread ends this worker as soon as the sweep process that
+    started it is gone (even by ``kill -9``, which runs no clean-up), so no worker, fork server
+    or resource tracker is left running."""
+    import threading
+    import time
+
+    start_ppid = os.getppid()
+
+    def alive() -> bool:
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def watch() -> None:
+        while os.getppid() == start_ppid and alive():
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 from .figures import save_analysis
-from .results import Results, open_results
+from .results import Results, open_results, output_folder
 from .stats import wilson_interval
 
 MAX_LEVELS = 30
@@ -110,9 +110,6 @@ def phase_figure(table: pd.DataFrame, x: str, y: str, patrons: list[str], title:
     """The phase diagram: a heatmap per patron (top row) with the 0.5 contour and dots where
     the Wilson interval contains 0.5; median time to first tie, slices with Wilson error bars,
     leader survival (bottom row)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from ..plotting import colour_of
@@ -237,12 +234,11 @@ def write_phase(folder: str | Path, x: str, y: str, rule: str | None = None,
     patrons = patrons or powers
     for p in patrons:
         res.check_column(p, "--patrons", powers)
+    out = output_folder(out, res.folder)
     cols = [x, y, "error", "pc_formed", "first_pc_step", "leader_survived",
             *(f"pc_ever_{p}" for p in patrons)]
     runs = res.read(cols, rule=rule)
     table = phase_table(runs, x, y, patrons)
-    out = Path(out) if out is not None else res.folder
-    out.mkdir(parents=True, exist_ok=True)
     spec = res.manifest["spec"]["sweep"]
     reps = spec["replications"]
     title = (f"{res.manifest['name']}: {spec['scenario']}, rule {rule}, {reps} replications per "

@@ -51,3 +51,31 @@ def default_chunk_size(runs: int) -> int:
     run faster per run; 32 chunks still keep both cores busy and lose little to a kill.
     """
     return max(10, min(2000, math.ceil(runs / 32)))
+
+
+GUARD_RUNS = 10**7
+"""Above this many runs a sweep starts only with ``--yes``."""
+
+
+def seconds_per_run(spec) -> float:
+    """CPU seconds of one run of ``spec`` on this machine on the batch engine, timed over 200
+    runs of its first rule at the scenario's own parameters (a rough guide: points differ)."""
+    import time
+
+    from ..runner import run_many
+
+    n = 200
+    run_many(spec.scenario, spec.rules[0], None, [0], steps=spec.steps)  # imports, caches
+    t0 = time.process_time()
+    run_many(spec.scenario, spec.rules[0], {k: [v] * n for k, v in spec.fixed.items()} or None,
+             list(range(n)), steps=spec.steps, focus=spec.focus)
+    return max((time.process_time() - t0) / n, 1e-7)
+
+
+def eta_text(runs: int, per_run: float, workers: int) -> str:
+    """``about 3 h 20 min on 2 workers`` for ``runs`` runs of ``per_run`` CPU seconds each."""
+    seconds = runs * per_run / max(workers, 1)
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"about {seconds / size:.1f} {unit} on {workers} worker(s)"
+    return f"about {seconds:.0f} s on {workers} worker(s)"

@@ -7,7 +7,7 @@ those columns only.
 
 from __future__ import annotations
 
-import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from ..errors import ConfigError, unknown_key
+from .store import chunk_files, chunk_key, chunk_problem, read_manifest
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,21 @@ def open_results(folder: str | Path) -> Results:
         raise ConfigError("command line", "RESULTS", str(folder),
                           "is not a sweep results folder (no manifest.json); run "
                           "'omnibalance sweep SPEC --out FOLDER' first")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = read_manifest(folder, "RESULTS")
     runs = folder / "runs"
-    files = sorted(runs.glob("part-*.parquet")) if runs.is_dir() else []
+    found = chunk_files(runs, manifest["plan"].get("chunks"), str(folder))
+    recorded = manifest.get("chunks", {})
+    for k, path in found.items():
+        problem = chunk_problem(path, recorded.get(chunk_key(k)))
+        if problem is None and chunk_key(k) not in recorded:
+            try:
+                pq.read_metadata(path)
+            except (OSError, pa.ArrowException):
+                problem = "it is not a readable Parquet file (truncated or empty)"
+        if problem:
+            raise ConfigError(str(folder), "runs/", path.name,
+                              f"{problem}; rerun the sweep's command to recompute it")
+    files = [found[k] for k in sorted(found)]
     if not files:
         raise ConfigError("command line", "RESULTS", str(folder),
                           "holds no finished runs yet; run or resume the sweep first")
@@ -104,3 +118,20 @@ def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     body = ["| " + " | ".join(cell(v) for v in row) + " |"
             for row in table.itertuples(index=False)]
     return "\n".join([head, rule, *body])
+
+
+def output_folder(out: str | Path | None, default: Path, field: str = "--out") -> Path:
+    """The folder analysis files go to, created and probed before any work: a file, a path
+    that cannot be created or a read-only folder is a :class:`ConfigError`."""
+    out = Path(out) if out is not None else default
+    if out.exists() and not out.is_dir():
+        raise ConfigError("command line", field, str(out), "exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".omnibalance-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError("command line", field, str(out),
+                          f"cannot write there ({exc.strerror or exc})") from None
+    return out

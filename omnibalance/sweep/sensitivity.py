@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 from .figures import save_analysis
-from .results import markdown_table, open_results
+from .results import markdown_table, open_results, output_folder
 
 METHODS = ("sobol", "morris")
 
@@ -63,9 +63,6 @@ def analyse(manifest: dict, design: pd.DataFrame, y: np.ndarray) -> pd.DataFrame
 
 def sensitivity_figure(table: pd.DataFrame, kind: str, outcome: str, title: str):
     """Bar chart of the indices with their 95% bootstrap intervals."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(1.2 * len(table) + 3, 4), constrained_layout=True)
@@ -107,17 +104,20 @@ def write_sensitivity(folder: str | Path, outcome: str, rule: str | None = None,
     outcomes = [c for c in res.columns if c not in skip]
     res.check_column(outcome, "--outcome", outcomes)
     rule = res.pick_rule(rule)
+    out = output_folder(out, res.folder)
     runs = res.read(["point", "error", outcome], rule=rule)
-    if runs[outcome].dtype == object:
+    if not (pd.api.types.is_numeric_dtype(runs[outcome])
+            or pd.api.types.is_bool_dtype(runs[outcome])):
+        numeric = [c for c in outcomes if pd.api.types.is_numeric_dtype(
+            res.dataset.schema.field(c).type.to_pandas_dtype())]
         raise ConfigError(str(res.folder), "--outcome", outcome,
-                          "must be a number or yes/no outcome")
+                          "is a text outcome; choose a number or yes/no outcome such as "
+                          f"{', '.join(numeric[:6])}")
     import pyarrow.parquet as pq
 
     design = pq.read_table(res.folder / "design.parquet").to_pandas()
     y = point_means(runs, outcome, len(design))
     table = analyse(res.manifest, design, y)
-    out = Path(out) if out is not None else res.folder
-    out.mkdir(parents=True, exist_ok=True)
     stem = out / f"sensitivity_{kind}_{outcome}"
     title = f"{res.manifest['name']}: {kind} indices of {outcome} (rule {rule})"
     fig = sensitivity_figure(table, kind, outcome, title)

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import MISSING, Resolver, check_value, get, only, read_toml
 from ..errors import ConfigError, unknown_key
-from ..params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, RULES, Param
+from ..params import RULES, Param
 
 DESIGN_KINDS = ("grid", "list", "lhs", "sobol", "morris")
 """Full factorial grid, explicit list of points, Latin hypercube (SALib ``latin``), Saltelli's
@@ -37,6 +39,15 @@ _DESIGN_KEYS = {
 }
 _OUTPUTS = ("series",)
 MAX_SEED = 2**63 - 1
+MAX_LEVELS = 1_000_000
+"""Levels one grid axis may have (their product, the design's size, is checked separately)."""
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+def level(value: float) -> float:
+    """A grid level as a person would write it: ``0.30000000000000004`` becomes ``0.3`` (12
+    significant digits), so ``runs[runs.internal_threat == 0.3]`` finds its rows."""
+    return float(f"{float(value):.12g}")
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,25 @@ class SweepSpec:
     scenario_file: str = field(default="", compare=False)
 
     @property
+    def design_points(self) -> int:
+        """The number of design points, computed without building them."""
+        d = len(self.axes)
+        if self.design_kind == "list":
+            return len(self.points)
+        if self.design_kind == "grid":
+            return math.prod(len(a.values) for a in self.axes)
+        if self.design_kind == "lhs":
+            return self.samples
+        if self.design_kind == "sobol":
+            return self.samples * (2 * d + 2 if self.second_order else d + 2)
+        return self.samples * (d + 1)
+
+    @property
+    def runs(self) -> int:
+        """Rules x design points x replications."""
+        return len(self.rules) * self.design_points * self.replications
+
+    @property
     def names(self) -> tuple[str, ...]:
         """The swept parameter names, in design order."""
         if self.design_kind == "list":
@@ -132,12 +162,9 @@ def load_spec(path: str | Path) -> SweepSpec:
     """Read and check a spec file. Raises :class:`ConfigError` on any mistake."""
     path = Path(path)
     where = str(path)
-    if not path.is_file():
+    if not path.exists():
         raise ConfigError("command line", "spec", where, "no such spec file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(where, "TOML", "(file)", f"malformed TOML: {exc}") from None
+    data = read_toml(path, "command line", "spec")
     return parse_spec(data, where, base=path.parent)
 
 
@@ -150,6 +177,10 @@ def parse_spec(data: dict[str, Any], where: str = "spec", base: Path | None = No
     sweep = _table(where, data, "sweep", required=True)
     _only(where, sweep, _SWEEP, "sweep")
     name = _get(where, sweep, "name", str, "sweep.")
+    if not _NAME.match(name) or ".." in name:
+        raise ConfigError(where, "sweep.name", name,
+                          "must be a plain folder name (letters, digits, '_', '-', '.'; no "
+                          "'/' or '..'): it names the results folder results/<name>")
     scenario_arg = _get(where, sweep, "scenario", str, "sweep.")
     case, scenario, scenario_file = _scenario(where, scenario_arg, base)
     rules = sweep.get("rules", ["omnibalance"])
@@ -175,7 +206,7 @@ def parse_spec(data: dict[str, Any], where: str = "spec", base: Path | None = No
     if focus is not None and focus not in rids:
         raise unknown_key(where, "sweep.focus", str(focus), rids)
 
-    resolver = _Resolver(where, case)
+    resolver = Resolver.of(where, case)
     fixed_tbl = _table(where, data, "fixed")
     fixed = {}
     for key, value in fixed_tbl.items():
@@ -240,37 +271,6 @@ def parse_spec(data: dict[str, Any], where: str = "spec", base: Path | None = No
 # --- helpers ------------------------------------------------------------------------------
 
 
-class _Resolver:
-    """Resolves a parameter name (global, ``regimes.ID.field``, ``powers.ID.field``) to its
-    declaration, with the nearest valid name on a typo."""
-
-    def __init__(self, where: str, case):
-        self.where = where
-        self.rids = [r.id for r in case.regimes]
-        self.pids = [p.id for p in case.powers]
-
-    def decl(self, key: str, path: str) -> Param:
-        parts = key.split(".")
-        if len(parts) == 1:
-            if key in PARAMETERS:
-                return PARAMETERS[key]
-            names = list(PARAMETERS) + [f"regimes.{r}.{f}" for r in self.rids
-                                        for f in REGIME_FIELDS] + [
-                f"powers.{p}.{f}" for p in self.pids for f in POWER_FIELDS]
-            raise unknown_key(self.where, path + " parameter", key, names)
-        if len(parts) == 3 and parts[0] in ("regimes", "powers"):
-            ids, fields = ((self.rids, REGIME_FIELDS) if parts[0] == "regimes"
-                           else (self.pids, POWER_FIELDS))
-            if parts[1] not in ids:
-                raise unknown_key(self.where, f"{path} {parts[0]} id", parts[1], ids)
-            if parts[2] not in fields:
-                raise unknown_key(self.where, f"{path} {parts[0]}.{parts[1]} field", parts[2],
-                                  fields)
-            return fields[parts[2]]
-        raise ConfigError(self.where, f"{path} parameter", key,
-                          "use a parameter name, regimes.<ID>.<field> or powers.<ID>.<field>")
-
-
 def _scenario(where: str, arg: str, base: Path | None):
     """Load the scenario a spec names: a preset name, or a ``.toml`` path taken from the spec's
     folder (then the working folder). Returns the case, the argument to pass to the runner (the
@@ -296,12 +296,6 @@ def _scenario(where: str, arg: str, base: Path | None):
     return case, ident, str(scenario_path(ident))
 
 
-def _only(where: str, table: dict, allowed, path: str) -> None:
-    for key in table:
-        if key not in allowed:
-            raise unknown_key(where, path, key, allowed)
-
-
 def _table(where: str, data: dict, key: str, required: bool = False) -> dict:
     if key not in data:
         if required:
@@ -313,18 +307,9 @@ def _table(where: str, data: dict, key: str, required: bool = False) -> dict:
     return value
 
 
-_MISSING = object()
-
-
-def _get(where: str, table: dict, key: str, kind: type, path: str, default=_MISSING):
-    if key not in table:
-        if default is _MISSING:
-            raise ConfigError(where, f"{path}{key}", "(missing)", "this field is required")
-        return default
-    value = table[key]
-    if kind is not bool and isinstance(value, bool) or not isinstance(value, kind):
-        raise ConfigError(where, f"{path}{key}", value, f"must be a {kind.__name__}")
-    return value
+_MISSING = MISSING
+_get = get
+_only = only
 
 
 def _size(where: str, table: dict, key: str, path: str, default=_MISSING,
@@ -339,13 +324,10 @@ def _size(where: str, table: dict, key: str, path: str, default=_MISSING,
 
 
 def _value(where: str, fieldname: str, value: Any, decl: Param) -> float:
-    problem = decl.check(value)
-    if problem:
-        raise ConfigError(where, fieldname, value, f"{problem} (declared range of {decl.name})")
-    return decl.kind(value)
+    return check_value(where, fieldname, value, decl, f" (declared range of {decl.name})")
 
 
-def _axes(where: str, design: dict, resolver: _Resolver, grid: bool) -> tuple[Axis, ...]:
+def _axes(where: str, design: dict, resolver: Resolver, grid: bool) -> tuple[Axis, ...]:
     params = design.get("parameters")
     if not isinstance(params, dict):
         raise ConfigError(where, "design.parameters", params if params is not None
@@ -371,7 +353,11 @@ def _axes(where: str, design: dict, resolver: _Resolver, grid: bool) -> tuple[Ax
             if not values:
                 raise ConfigError(where, f"{path}.values", values,
                                   "this spec gives no runs: list at least one value")
-            vals = tuple(_value(where, f"{path}.values", v, decl) for v in values)
+            vals = tuple(level(_value(where, f"{path}.values", v, decl)) for v in values)
+            dup = sorted({v for v in vals if vals.count(v) > 1})
+            if dup:
+                raise ConfigError(where, f"{path}.values", values,
+                                  f"lists {dup[0]:g} more than once; each level once")
             axes.append(Axis(key, decl, values=vals))
             continue
         low = _value(where, f"{path}.low", tbl.get("low", decl.low), decl)
@@ -380,21 +366,25 @@ def _axes(where: str, design: dict, resolver: _Resolver, grid: bool) -> tuple[Ax
             raise ConfigError(where, f"{path}.high", high,
                               f"must be {'>=' if grid else '>'} low ({low:g})")
         if grid:
-            n = _size(where, tbl, "n", f"{path}.")
+            n = _size(where, tbl, "n", f"{path}.", high=MAX_LEVELS)
             if n > 1 and low == high:
                 raise ConfigError(where, f"{path}.n", n, "must be 1 when low == high")
+            if n == 1 and low != high:
+                raise ConfigError(where, f"{path}.n", n,
+                                  f"n = 1 would take low ({low:g}) only; give n >= 2, or "
+                                  "values = [...] for one level")
             import numpy as np
 
             vals = np.linspace(low, high, n)
             if decl.kind is int:
                 vals = np.unique(np.round(vals))
-            axes.append(Axis(key, decl, values=tuple(float(v) for v in vals)))
+            axes.append(Axis(key, decl, values=tuple(level(v) for v in vals)))
         else:
             axes.append(Axis(key, decl, low=float(low), high=float(high)))
     return tuple(axes)
 
 
-def _list_points(where: str, design: dict, resolver: _Resolver) -> tuple[dict[str, float], ...]:
+def _list_points(where: str, design: dict, resolver: Resolver) -> tuple[dict[str, float], ...]:
     points = design.get("points")
     if points is None:
         raise ConfigError(where, "design.points", "(missing)",

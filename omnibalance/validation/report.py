@@ -124,9 +124,6 @@ def write(results: dict[str, list[Result]], folder: Path, *, replications: int,
 
 def figure(results: dict[str, list[Result]], path: Path, *, replications: int,
            seed: int) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     rules = list(results)
