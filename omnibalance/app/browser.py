@@ -109,7 +109,7 @@ class AppPage:
     def open(self) -> AppPage:
         self.page.goto(self.url, timeout=60_000)
         self.page.locator(".ob-status").wait_for(timeout=60_000)
-        self.page.locator(".ob-network img").first.wait_for()
+        self.page.locator(".ob-network svg").first.wait_for()
         return self
 
     # --- reading ---------------------------------------------------------------------------
@@ -121,8 +121,8 @@ class AppPage:
         return int(text.split("step ", 1)[1].split(" ", 1)[0])
 
     def image(self, panel: str) -> str:
-        """The ``src`` of the picture in a panel (``network``, ``threats``, ``ties``)."""
-        return self.page.locator(f".ob-{panel} img").first.get_attribute("src") or ""
+        """The drawing in a panel (``network``, ``threats``, ``ties``), as SVG markup."""
+        return self.page.locator(f".ob-{panel} .ob-panel-body").first.inner_html()
 
     def text(self, selector: str) -> str:
         return self.page.locator(selector).first.inner_text()
@@ -142,8 +142,6 @@ class AppPage:
             n = self.step_count()
             self.page.get_by_role("button", name="Step", exact=True).click()
             self.wait_step(n + 1)
-        # The pictures are sent after the status text: wait until they show the last step.
-        self.page.wait_for_timeout(300)
 
     def button(self, name: str):
         return self.page.get_by_role("button", name=name, exact=True)
