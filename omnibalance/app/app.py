@@ -206,28 +206,35 @@ def Sidebar(choices: list[Preset], preset: Preset, models: list):
                              min=1, max=20)
 
 
-def _panel(title: str, body: str, css: str) -> None:
+def _panel(title: str, body: str, css: str, t: int) -> None:
+    """A panel: its title and its HTML body, marked with the quarter ``t`` it shows (the
+    browser test waits for that mark)."""
     with solara.Column(classes=["ob-panel", css], gap="0px"):
         solara.HTML(tag="div", unsafe_innerHTML=title, classes=["ob-panel-title"])
-        solara.HTML(tag="div", unsafe_innerHTML=body, classes=["ob-panel-body"])
+        solara.HTML(tag="div", classes=["ob-panel-body"], unsafe_innerHTML=(
+            f'<div class="ob-at" data-step="{t}" hidden></div>' + body))
 
 
 @solara.component
-def SingleView(model):
+def SingleView(model, t: tuple):
+    """The four panels of one run; ``t`` (the quarter shown) makes each quarter a new render."""
+    del t
     rid = _focus_of(model)
     name = panels.regime_name(model, rid)
     with solara.Div(classes=["ob-grid", "ob-grid-4"]):
         _panel("Ties between the regimes and the great powers", panels.network_html(model),
-               "ob-network")
+               "ob-network", model.t)
         _panel(f"{name}: which threat? (internal, external)", panels.threats_html(model, rid),
-               "ob-threats")
+               "ob-threats", model.t)
         _panel(f"{name}: ties to each great power over time", panels.ties_html(model, rid),
-               "ob-ties")
-        _panel("What happened", panels.story_html(model), "ob-log")
+               "ob-ties", model.t)
+        _panel("What happened", panels.story_html(model), "ob-log", model.t)
 
 
 @solara.component
-def CompareView(models: list):
+def CompareView(models: list, t: tuple):
+    """One panel per rule: the ties over time and how the run stands; ``t`` as above."""
+    del t
     rid = _focus_of(models[0])
     name = panels.regime_name(models[0], rid)
     legend = panels.ties_html(models[0], rid).split('<div class="ob-svgbox">')[0]
@@ -236,9 +243,12 @@ def CompareView(models: list):
         + legend), classes=["ob-compare-head"])
     with solara.Div(classes=["ob-grid", f"ob-grid-{len(models)}"]):
         for m in models:
+            two = len(models) <= 2
             body = (panels.ties_html(m, rid, height=230, legend=False)
-                    + f'<div class="ob-outcome">{panels.outcome(m, rid)}</div>')
-            _panel(panels.rule_text(m.rule), body, "ob-compare")
+                    + f'<div class="ob-outcome">{panels.outcome(m, rid)}</div>'
+                    + (panels.threat_mini_html(m, rid) + panels.key_moments_html(m, rid, 4)
+                       if two else ""))
+            _panel(panels.rule_text(m.rule), body, "ob-compare", m.t)
 
 
 @solara.component
@@ -267,7 +277,7 @@ def Page():
         with solara.Row(classes=["ob-topbar"], gap="10px"):
             solara.Button("☰", on_click=lambda: _SIDEBAR.set(not _SIDEBAR.value),
                           classes=["ob-menu"], text=True)
-            solara.HTML(tag="div", unsafe_innerHTML=TITLE, classes=["ob-title"])
+            solara.HTML(tag="div", unsafe_innerHTML="Omnibalancing", classes=["ob-title"])
             Controls(models, busy)
             if busy:
                 solara.HTML(tag="div", classes=["ob-busy"], unsafe_innerHTML=(
@@ -276,10 +286,13 @@ def Page():
             elif models:
                 state = "playing" if _LOOP_ALIVE.value else "paused"
                 solara.HTML(tag="div", classes=["ob-status"], unsafe_innerHTML=(
-                    panels.status(models[0]) if len(models) == 1 else
+                    f'<span class="ob-state" data-state="{state}">{state}</span> '
+                    + panels.status(models[0]) if len(models) == 1 else
+                    f'<span class="ob-state" data-state="{state}">{state}</span> '
+                    +
                     f"{models[0].case.name} · {len(models)} rules · seed {models[0].seed} — "
                     f"step {models[0].t} of {models[0].n_steps}, {models[0].date}")
-                    + f' <span class="ob-state">({state})</span>')
+                    )
             if result.state == solara.ResultState.ERROR:
                 solara.Error(f"could not start the run: {result.error}")
         with solara.Row(classes=["ob-body"], gap="0px"):
@@ -291,9 +304,9 @@ def Page():
                 if busy:
                     solara.ProgressLinear(True)
                 elif len(models) == 1:
-                    SingleView(models[0])
+                    SingleView(models[0], (_TICK.value, models[0].t))
                 elif models:
-                    CompareView(models)
+                    CompareView(models, (_TICK.value, models[0].t))
 
 
 page = Page

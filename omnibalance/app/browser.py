@@ -137,6 +137,28 @@ class AppPage:
             " return s && s.innerText.includes(' step ' + n + ' of '); }", arg=n,
             timeout=self.timeout)
 
+    def wait_step_at_least(self, n: int) -> None:
+        self.page.wait_for_function(
+            "n => { const s = document.querySelector('.ob-status'); if (!s) return false;"
+            " const m = s.innerText.match(/ step (\\d+) of /); return m && +m[1] >= n; }",
+            arg=n, timeout=self.timeout)
+
+    def wait_state(self, state: str) -> None:
+        """Wait until the page says ``playing`` (its play loop runs) or ``paused`` (ended)."""
+        self.page.locator(f'.ob-state[data-state="{state}"]').wait_for(timeout=self.timeout)
+
+    def wait_panels_at(self, n: int) -> None:
+        """Wait until every panel on screen shows quarter ``n``."""
+        self.page.wait_for_function(
+            "n => { const a = [...document.querySelectorAll('.ob-panel .ob-at')];"
+            " return a.length > 0 && a.every(e => e.dataset.step == String(n)); }", arg=n,
+            timeout=self.timeout)
+
+    def toggle(self, label: str) -> None:
+        """Click the sidebar switch labelled ``label``."""
+        self.page.locator(".v-input--switch").filter(has_text=label).first \
+            .locator("input").click(force=True)
+
     def step(self, times: int = 1) -> None:
         for _ in range(times):
             n = self.step_count()

@@ -80,8 +80,9 @@ def network_html(model, show_values: bool = True) -> str:
                 edges.append((f"p{pw.index}", f"r{r.index}", tie, cls, note))
     legend = legend_html([(st["label"], st["colour"], st["dash"], "")
                           for st in CLASS_STYLE.values()])
-    return (legend + network(nodes, edges, show_values=show_values and few)
-            + '<div class="ob-caption">Edge width = tie strength (0 to 1); regime shade = '
+    return (legend + '<div class="ob-svgbox">' + network(nodes, edges,
+                                                          show_values=show_values and few)
+            + '</div><div class="ob-caption">Edge width = tie strength (0 to 1); regime shade = '
             "its leader's risk of losing office.</div>")
 
 
@@ -89,17 +90,25 @@ def threat_lines(model, rid: str) -> list[Series]:
     """The threat panel's series: internal, external and the hegemon's pressure."""
     regimes, _ = _tables(model)
     r = regimes[regimes.regime == rid] if not regimes.empty else regimes
-    hegemon = model.powers[model.hegemon].name
     out = []
     for name, col in (("internal", "internal_threat"), ("external", "external_threat"),
                       ("pressure", "pressure")):
         st = THREAT_STYLE[name]
         xs = r.step.tolist() if not r.empty else []
         ys = r[col].tolist() if not r.empty else []
-        label = f"{hegemon} pressure" if name == "pressure" else st["label"]
+        label = {"pressure": f"{model.powers[model.hegemon].pid} pressure",
+                 "external": "external threat"}.get(name, st["label"])
         out.append(Series(name, xs, ys, st["colour"], st["dash"], st["marker"],
                           width=3.0 if name != "pressure" else 2.5, label=label))
     return out
+
+
+def _nice_top(v: float) -> float:
+    """The smallest of 1, 2, 5 x a power of ten at or above ``v`` (the hazard axis)."""
+    import math
+
+    mag = 10.0 ** math.floor(math.log10(v))
+    return next(m * mag for m in (1, 2, 5, 10) if m * mag >= v)
 
 
 def _leader_steps(model, rid: str) -> list[int]:
@@ -117,19 +126,29 @@ def threats_html(model, rid: str) -> str:
     legend = legend_html([(s.label, s.colour, s.dash, s.marker) for s in lines])
     top = line_chart(lines, ds, y_max=1.0, y_label="threat (0 to 1)",
                      y_ticks=[0, 0.5, 1], vlines=_leader_steps(model, rid), note=note,
-                     height=210, css="ob-threat-chart")
+                     height=190, css="ob-threat-chart")
     hz = r.hazard.tolist() if not r.empty else []
-    peak = max([0.02, *hz]) * 1.15
+    peak = _nice_top(max([0.004, *hz]))
     h_series = [Series("hazard", r.step.tolist() if not r.empty else [], hz,
                        THREAT_STYLE["hazard"]["colour"], width=2.5)]
-    bottom = line_chart(h_series, ds, y_max=peak, y_label="hazard", y_ticks=[0, peak / 2],
-                        vlines=_leader_steps(model, rid), height=120, percent=True,
+    bottom = line_chart(h_series, ds, y_max=peak, y_label="", y_ticks=[0, peak / 2],
+                        vlines=_leader_steps(model, rid), height=110, percent=True,
                         css="ob-hazard-chart")
-    now = f"hazard now {pct(hz[-1])} a quarter" if hz else ""
-    return (legend + f'<div class="ob-svgbox" style="flex:210">{top}</div>'
-            + f'<div class="ob-svgbox" style="flex:120">{bottom}</div>'
-            + f'<div class="ob-caption">Hazard: the chance the leader loses office in a quarter'
-            f"{'; ' + now if now else ''}. Dotted: a change of leader.</div>")
+    now = f" (now {pct(hz[-1])})" if hz else ""
+    return (legend + f'<div class="ob-svgbox" style="flex:190">{top}</div>'
+            + '<div class="ob-caption">Below: hazard, the chance of losing office in a quarter'
+            f"{now}</div>"
+            + f'<div class="ob-svgbox" style="flex:110">{bottom}</div>')
+
+
+def threat_mini_html(model, rid: str, height: int = 170) -> str:
+    """The compare view's threat chart: internal and external threat, with a legend."""
+    lines = [s for s in threat_lines(model, rid) if s.name != "pressure"]
+    chart = line_chart(lines, dates(model), y_max=1.0, y_label="threat", y_ticks=[0, 0.5, 1],
+                       vlines=_leader_steps(model, rid), height=height,
+                       css="ob-threat-chart")
+    return (legend_html([(s.label, s.colour, s.dash, s.marker) for s in lines])
+            + f'<div class="ob-svgbox" style="flex:{height}">{chart}</div>')
 
 
 def tie_lines(model, rid: str) -> list[Series]:
@@ -157,7 +176,7 @@ def ties_html(model, rid: str, height: int = 300, legend: bool = True) -> str:
                        note="press Step or Play" if model.t == 0 else "", height=height,
                        css="ob-ties-chart")
     head = legend_html([(s.label, s.colour, s.dash, "") for s in lines]) if legend else ""
-    return head + f'<div class="ob-svgbox">{chart}</div>'
+    return head + f'<div class="ob-svgbox" style="flex:{height}">{chart}</div>'
 
 
 def status(model) -> str:
@@ -192,11 +211,21 @@ def story_html(model) -> str:
                 "Play.</div>")
     keys = story.key_moments(events)
     log = story.collapsed(events)[::-1]
-    return ('<div class="ob-keys"><div class="ob-subhead">Key moments</div>'
+    return ('<div class="ob-subhead">Key moments</div><div class="ob-keys">'
             + "".join(_line_html(k, "ob-key-line") for k in keys) + "</div>"
-            + f'<div class="ob-subhead">Everything, newest first ({len(events)} events)</div>'
-            + '<div class="ob-log-lines">' + "".join(_line_html(x) for x in log) + "</div>"
-            + f'<div class="ob-caption">{escape(story.M_MEANING)}</div>')
+            + f'<div class="ob-subhead">Everything, newest first ({len(events)} events; '
+            "repeated deals folded)</div>"
+            + '<div class="ob-log-lines">' + "".join(_line_html(x) for x in log)
+            + f'<div class="ob-caption">{escape(story.M_MEANING)}</div></div>')
+
+
+def key_moments_html(model, rid: str, limit: int = 6) -> str:
+    """The latest ``limit`` key moments of one regime, except the essay's facts (the compare
+    view's short story)."""
+    keys = [k for k in story.key_moments([e for e in model.log if e.regime == rid])
+            if k.kind != "observed"][-limit:]
+    return '<div class="ob-keys">' + "".join(_line_html(k, "ob-key-line") for k in keys) + \
+        "</div>"
 
 
 def outcome(model, rid: str) -> str:

@@ -73,7 +73,7 @@ def key_moments(events) -> list[Line]:
             if (ev.regime, ev.power) in seen:
                 continue
             seen.add((ev.regime, ev.power))
-            out.append(Line(ev.date, "first offer", "first offer: " + in_words(ev.text)))
+            out.append(Line(ev.date, "first offer", in_words(ev.text)))
         elif ev.kind in KEY_KINDS:
             text = in_words(ev.text)
             if ev.note and ev.kind in ("election", "leader_change"):

@@ -18,10 +18,10 @@ from html import escape
 
 from .palette import CLASS_STYLE, MUTED, TEXT
 
-WIDTH, HEIGHT = 560, 300
+WIDTH, HEIGHT = 480, 300
 FONT = 17
 """Tick and label size in viewBox units (0.75 scale at the smallest panel: about 13 px)."""
-MARGIN = {"left": 56, "right": 14, "top": 12, "bottom": 34}
+MARGIN = {"left": 62, "right": 14, "top": 12, "bottom": 34}
 
 
 @dataclass
@@ -107,7 +107,7 @@ def line_chart(series: list[Series], dates: list[str], y_max: float = 1.0,
                    f'stroke-dasharray="{ser.dash}" stroke-linejoin="round"/>')
         out.extend(_markers(ser, x, y))
     if note:
-        out.append(f'<text x="{_f((left + right) / 2)}" y="{_f((top + bottom) / 2)}" '
+        out.append(f'<text x="{_f((left + right) / 2)}" y="{_f(top + (bottom - top) / 5)}" '
                    f'text-anchor="middle" fill="{MUTED}">{escape(note)}</text>')
     out.append("</svg>")
     return "".join(out)
@@ -166,7 +166,7 @@ def network(nodes: list[Node], edges: list[tuple[str, str, float, str, str]],
             width: int = WIDTH, height: int = HEIGHT, show_values: bool = True) -> str:
     """Nodes at (x, y) in 0-1 and edges (a, b, tie, class, note). Width = tie strength, colour
     and dash = class (see :data:`CLASS_STYLE`); ``note`` ``barred`` draws a thin dotted line."""
-    pos = {n.key: (40 + (width - 80) * n.x, 36 + (height - 100) * (1 - n.y)) for n in nodes}
+    pos = {n.key: (40 + (width - 80) * n.x, 52 + (height - 132) * (1 - n.y)) for n in nodes}
     out = [f'<svg class="ob-chart ob-net" viewBox="0 0 {width} {height}" '
            'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" '
            f'font-family="sans-serif" font-size="{FONT}" fill="{TEXT}">']
