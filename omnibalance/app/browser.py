@@ -205,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preset", default="Nicaragua 2007")
     ap.add_argument("--rule", default=None, help="rule label as the selector shows it")
     ap.add_argument("--steps", type=int, default=40)
-    ap.add_argument("--width", type=int, default=1600)
-    ap.add_argument("--height", type=int, default=1000)
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=800)
     ap.add_argument("--out", type=Path, default=Path("docs/img/app_nicaragua_40.png"))
     args = ap.parse_args(argv)
     with AppServer() as server, sync_playwright() as p:
