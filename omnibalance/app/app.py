@@ -98,6 +98,7 @@ def build_models(preset: Preset, rules: tuple[str, ...], seed: str, values: dict
     for rule in rules:
         m = ClassroomModel(preset.label, rule, seed, **values)
         m.applied = dict(values)
+        m.lock = threading.RLock()  # held while stepping and while drawing: never half a step
         out.append(m)
     return out
 
@@ -121,14 +122,16 @@ def _focus_of(model) -> str:
 @solara.component
 def Controls(models: list, busy: bool):
     """Reset, play/pause and Step, for every model on screen at once."""
-    lock = solara.use_memo(threading.Lock, [])
     done = bool(models) and all(m.t >= m.n_steps for m in models)
 
-    def step_once() -> None:
-        with lock:
-            for m in models:
+    def step_all() -> None:
+        for m in models:
+            with m.lock:
                 if m.t < m.n_steps:
                     m.step()
+
+    def step_once() -> None:
+        step_all()
         _TICK.set(_TICK.value + 1)
 
     def play(cancel: threading.Event) -> None:
@@ -138,11 +141,8 @@ def Controls(models: list, busy: bool):
         try:
             while not cancel.is_set() and _PLAYING.value:
                 t0 = time.monotonic()
-                with lock:
-                    for _ in range(max(1, int(_PER_REDRAW.value))):
-                        for m in models:
-                            if m.t < m.n_steps:
-                                m.step()
+                for _ in range(max(1, int(_PER_REDRAW.value))):
+                    step_all()
                 _TICK.set(_TICK.value + 1)
                 if all(m.t >= m.n_steps for m in models):
                     _PLAYING.set(False)
@@ -221,14 +221,15 @@ def SingleView(model, t: tuple):
     del t
     rid = _focus_of(model)
     name = panels.regime_name(model, rid)
+    with model.lock:
+        at = model.t
+        bodies = (panels.network_html(model), panels.threats_html(model, rid),
+                  panels.ties_html(model, rid), panels.story_html(model))
     with solara.Div(classes=["ob-grid", "ob-grid-4"]):
-        _panel("Ties between the regimes and the great powers", panels.network_html(model),
-               "ob-network", model.t)
-        _panel(f"{name}: which threat? (internal, external)", panels.threats_html(model, rid),
-               "ob-threats", model.t)
-        _panel(f"{name}: ties to each great power over time", panels.ties_html(model, rid),
-               "ob-ties", model.t)
-        _panel("What happened", panels.story_html(model), "ob-log", model.t)
+        _panel("Ties between the regimes and the great powers", bodies[0], "ob-network", at)
+        _panel(f"{name}: which threat? (internal, external)", bodies[1], "ob-threats", at)
+        _panel(f"{name}: ties to each great power over time", bodies[2], "ob-ties", at)
+        _panel("What happened", bodies[3], "ob-log", at)
 
 
 @solara.component
@@ -237,18 +238,21 @@ def CompareView(models: list, t: tuple):
     del t
     rid = _focus_of(models[0])
     name = panels.regime_name(models[0], rid)
-    legend = panels.ties_html(models[0], rid).split('<div class="ob-svgbox">')[0]
+    with models[0].lock:
+        legend = panels.ties_html(models[0], rid).split('<div class="ob-svgbox"')[0]
     solara.HTML(tag="div", unsafe_innerHTML=(
         f"<b>{name}: ties to each great power, same preset and seed, one rule per panel</b>"
         + legend), classes=["ob-compare-head"])
     with solara.Div(classes=["ob-grid", f"ob-grid-{len(models)}"]):
         for m in models:
             two = len(models) <= 2
-            body = (panels.ties_html(m, rid, height=230, legend=False)
-                    + f'<div class="ob-outcome">{panels.outcome(m, rid)}</div>'
-                    + (panels.threat_mini_html(m, rid) + panels.key_moments_html(m, rid, 4)
-                       if two else ""))
-            _panel(panels.rule_text(m.rule), body, "ob-compare", m.t)
+            with m.lock:
+                at = m.t
+                body = (panels.ties_html(m, rid, height=230, legend=False)
+                        + f'<div class="ob-outcome">{panels.outcome(m, rid)}</div>'
+                        + (panels.threat_mini_html(m, rid) + panels.key_moments_html(m, rid, 4)
+                           if two else ""))
+            _panel(panels.rule_text(m.rule), body, "ob-compare", at)
 
 
 @solara.component
