@@ -49,7 +49,7 @@ LOG_STYLE = {
     "removal": ("#332288", "leader"),
     "election": ("#555555", "election"),
     "recession": ("#555555", "economy"),
-    "observed": ("#555555", "history"),
+    "observed": ("#555555", "from the essay"),
 }
 """Log lines: a border colour and a word tag, so the kind can be read without colour."""
 

@@ -29,11 +29,10 @@ def budget_words(amount: float) -> str:
 
 
 def in_words(text: str) -> str:
-    """The log's text with every "x M" spelled out in words, and the observed prefix as
-    ``history:``."""
+    """The log's text with every "x M" spelled out in words, and without the ``observed:``
+    prefix of the essay's facts (their tag says "from the essay")."""
     text = _M.sub(lambda m: budget_words(float(m.group(1))), text)
-    return "history (the essay): " + text.removeprefix("observed: ") \
-        if text.startswith("observed: ") else text
+    return text.removeprefix("observed: ")
 
 
 def transfer(text: str) -> float | None:
