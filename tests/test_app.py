@@ -130,12 +130,11 @@ def stepped():
 
 
 def test_network_edges_are_tie_strength_and_class(stepped):
-    from omnibalance.app.figures import CLASS_LABELS, network_figure
-    from omnibalance.plotting import CLASS_COLOURS
+    from omnibalance.app.figures import CLASS_COLOURS, CLASS_LABELS, network_figure
     from omnibalance.theory.dynamics import CLASS_NAMES
 
     fig = network_figure(stepped)
-    edges = [ln for ln in fig.axes[0].lines if ln.get_linestyle() == "-"]
+    edges = [ln for ln in fig.axes[0].lines if ln.get_color() in CLASS_COLOURS.values()]
     drawn = {round(ln.get_linewidth(), 6): ln.get_color() for ln in edges}
     nic = stepped.regimes[0]
     for pw in stepped.powers:
@@ -184,31 +183,93 @@ def test_region_scenario_draws():
     threat_figure(m, m.regimes[-1].rid)
 
 
-def test_log_is_newest_first_and_escaped(stepped):
-    from omnibalance.app.app import log_html
+def test_svg_network_edges_are_tie_strength_and_class(stepped):
+    import re
+
+    from omnibalance.app.palette import CLASS_STYLE
+    from omnibalance.app.panels import network_html
+    from omnibalance.theory.dynamics import CLASS_NAMES
+
+    html = network_html(stepped)
+    edges = re.findall(r'<line class="ob-edge" data-class="(\w+)"[^>]*stroke="([^"]+)" '
+                       r'stroke-width="([\d.]+)"', html)
+    nic = stepped.regimes[0]
+    drawn = [(cls, colour, float(w)) for cls, colour, w in edges if cls != "barred"]
+    for pw in stepped.powers:
+        if pw.pid in nic.barred:
+            continue
+        cls = CLASS_NAMES[stepped.klass[nic.index, pw.index]]
+        width = 1.5 + 14 * stepped.tau[nic.index, pw.index]
+        assert any(c == cls and col == CLASS_STYLE[cls]["colour"] and abs(w - width) < 0.06
+                   for c, col, w in drawn), (pw.pid, cls, width, drawn)
+    assert html.count('data-class="barred"') == len(nic.barred)
+
+
+def test_svg_panels_have_every_series_and_years(stepped):
+    from omnibalance.app.panels import threats_html, ties_html
+
+    threats = threats_html(stepped, "NIC")
+    for name in ("internal", "external", "pressure", "hazard"):
+        assert f"ob-line-{name}" in threats
+    assert ">2007<" in threats and ">2010<" in threats
+    ties = ties_html(stepped, "NIC")
+    for pw in stepped.powers:
+        assert f"ob-line-{pw.pid.lower()}" in ties and pw.name in ties
+
+
+def test_panels_before_the_first_step_and_for_the_region():
+    from omnibalance.app.panels import network_html, story_html, threats_html, ties_html
+
+    m = ClassroomModel()
+    assert "press Step or Play" in threats_html(m, "NIC") + ties_html(m, "NIC")
+    assert "Nothing has happened yet" in story_html(m) and network_html(m)
+    if "latin_america_2007" in list_presets():
+        r = ClassroomModel("latin_america_2007", "omnibalance", "1")
+        r.step()
+        assert network_html(r).count("ob-node") == len(r.regimes) + len(r.powers)
+        assert "ob-line-internal" in threats_html(r, r.regimes[-1].rid)
+
+
+def test_hazard_is_never_shown_as_zero_percent():
+    from omnibalance.app.panels import pct
+
+    assert pct(0.00008) == "under 0.01%" and pct(0.0009) == "0.09%" and pct(0.05) == "5.0%"
+    assert pct(0.0) == "0%"
+
+
+def test_story_is_newest_first_escaped_and_spells_out_m(stepped):
+    from omnibalance.app.panels import story_html
     from omnibalance.events import LogEvent
 
-    html = log_html(stepped)
+    html = story_html(stepped)
+    log = html.split("Everything, newest first")[1]
     dates = [e.date for e in stepped.log]
-    assert html.index(dates[-1]) < html.index(dates[0])
+    assert log.index(dates[-1]) < log.index(dates[0])
+    assert " M " not in html and " M)" not in html and "military budget" in html
     stepped.log.events.append(LogEvent(stepped.t, stepped.date, "deal", "NIC", None,
                                        "<script>alert(1)</script>"))
     try:
-        assert "<script>" not in log_html(stepped)
+        assert "<script>" not in story_html(stepped)
     finally:
         stepped.log.events.pop()
-    assert "press Step or Play" in log_html(ClassroomModel())
 
 
-def test_model_params_are_mesa_inputs():
-    from omnibalance.app.app import model_params
+def test_app_module_builds_models_and_marks_moved_sliders():
+    from omnibalance.app.app import build_models, changed_sliders
 
     choices = presets()
-    params = model_params(choices, choices[0])
-    assert list(params)[:3] == ["preset", "rule", "seed"]
-    assert params["preset"]["values"] == [p.label for p in choices]
-    assert params["rule"]["values"] == [rule_label(r) for r in RULES]
-    assert set(params) - {"preset", "rule", "seed"} == set(SLIDERS)
+    nic = next(p for p in choices if p.id == DEFAULT_PRESET)
+    values = {n: slider_value(n, nic.scenario) for n in SLIDERS}
+    models = build_models(nic, ("omnibalance", "balance_of_power"), "3", values)
+    assert [m.rule for m in models] == ["omnibalance", "balance_of_power"]
+    assert all(m.seed == 3 and m.applied == values for m in models)
+    assert changed_sliders(values, models[0].applied) == []
+    moved = dict(values, us_pressure=values["us_pressure"] + 0.1)
+    assert changed_sliders(moved, models[0].applied) == ["us_pressure"]
+
+
+def test_internal_threat_slider_says_baseline():
+    assert slider_spec("internal_threat", 0.0)["label"] == "baseline internal threat = 0"
 
 
 # --- the command --------------------------------------------------------------------------

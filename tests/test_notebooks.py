@@ -1,8 +1,10 @@
-"""The teaching notebooks run top to bottom, so they cannot rot; and they are committed clean.
+"""The teaching notebooks run top to bottom, so they cannot rot; and they are committed with
+their outputs, so a teacher sees the figures (on GitHub too) before running anything.
 
-Each notebook is executed in a fresh kernel of this interpreter (nbclient, which nbmake also
-uses), from the notebooks/ folder, one test per notebook so ``pytest -n 2`` spreads them.
-``pytest --nbmake notebooks/`` runs them the same way by hand.
+Each notebook is executed in a fresh kernel of this interpreter (nbclient, as
+``notebooks/refresh.py`` does), from the notebooks/ folder, one test per notebook so
+``pytest -n 2`` spreads them; the seconds each took go to test-artifacts/. After a change to
+the model, ``python notebooks/refresh.py`` re-executes them in place.
 """
 
 from __future__ import annotations
@@ -24,13 +26,27 @@ def test_there_are_three_notebooks():
 
 
 @pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
-def test_notebook_is_committed_without_outputs(path):
+def test_notebook_is_committed_with_its_outputs(path):
+    """Every code cell was executed, in order, without an error, and the notebook shows at
+    least one figure; no output is a raw wide table (more than 12 columns)."""
+    import re
+
     import nbformat
 
     book = nbformat.read(path, as_version=4)
-    dirty = [i for i, c in enumerate(book.cells)
-             if c.cell_type == "code" and (c.outputs or c.execution_count)]
-    assert not dirty, f"{path.name}: clear the outputs of cells {dirty} before committing"
+    code = [c for c in book.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in code]
+    assert all(counts), f"{path.name}: cells not executed: run python notebooks/refresh.py"
+    assert counts == sorted(counts), f"{path.name}: cells executed out of order"
+    outputs = [o for c in code for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"], f"{path.name}: an error"
+    assert any("image/png" in o.get("data", {}) for o in outputs), f"{path.name}: no figure"
+    for o in outputs:
+        table = o.get("data", {}).get("text/html", "")
+        header = re.search(r"<thead>(.*?)</thead>", table, re.S)
+        if header:
+            cols = header.group(1).split("</tr>")[0].count("<th")
+            assert cols <= 13, f"{path.name}: a table with {cols} columns; show fewer"
 
 
 @pytest.mark.slow
@@ -46,10 +62,24 @@ def test_notebook_runs_top_to_bottom(path):
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     # jupyter_client starts the "python3" kernel with this interpreter (sys.executable), so the
     # notebooks see the package installed here.
+    import json
+    import time
+
+    t0 = time.monotonic()
     try:
         client.execute(cwd=str(NOTEBOOKS))
     except CellExecutionError as exc:
         pytest.fail(f"{path.name} failed:\n{str(exc)[-3000:]}", pytrace=False)
+    seconds = time.monotonic() - t0
+    artifacts = NOTEBOOKS.parent / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / f"notebook_{path.stem}.json").write_text(json.dumps(
+        {"notebook": path.name, "seconds": round(seconds, 1)}))
     errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
               if o.output_type == "error"]
     assert not errors
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            assert "NaN" not in "".join(o.get("data", {}).get("text/plain", "") for o in
+                                        cell.outputs if o.output_type == "execute_result"), \
+                f"{path.name}: a table full of NaN"

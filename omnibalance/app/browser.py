@@ -109,7 +109,7 @@ class AppPage:
     def open(self) -> AppPage:
         self.page.goto(self.url, timeout=60_000)
         self.page.locator(".ob-status").wait_for(timeout=60_000)
-        self.page.locator(".ob-network img").first.wait_for()
+        self.page.locator(".ob-network svg").first.wait_for()
         return self
 
     # --- reading ---------------------------------------------------------------------------
@@ -121,8 +121,8 @@ class AppPage:
         return int(text.split("step ", 1)[1].split(" ", 1)[0])
 
     def image(self, panel: str) -> str:
-        """The ``src`` of the picture in a panel (``network``, ``threats``, ``ties``)."""
-        return self.page.locator(f".ob-{panel} img").first.get_attribute("src") or ""
+        """The drawing in a panel (``network``, ``threats``, ``ties``), as SVG markup."""
+        return self.page.locator(f".ob-{panel} .ob-panel-body").first.inner_html()
 
     def text(self, selector: str) -> str:
         return self.page.locator(selector).first.inner_text()
@@ -137,13 +137,33 @@ class AppPage:
             " return s && s.innerText.includes(' step ' + n + ' of '); }", arg=n,
             timeout=self.timeout)
 
+    def wait_step_at_least(self, n: int) -> None:
+        self.page.wait_for_function(
+            "n => { const s = document.querySelector('.ob-status'); if (!s) return false;"
+            " const m = s.innerText.match(/ step (\\d+) of /); return m && +m[1] >= n; }",
+            arg=n, timeout=self.timeout)
+
+    def wait_state(self, state: str) -> None:
+        """Wait until the page says ``playing`` (its play loop runs) or ``paused`` (ended)."""
+        self.page.locator(f'.ob-state[data-state="{state}"]').wait_for(timeout=self.timeout)
+
+    def wait_panels_at(self, n: int) -> None:
+        """Wait until every panel on screen shows quarter ``n``."""
+        self.page.wait_for_function(
+            "n => { const a = [...document.querySelectorAll('.ob-panel .ob-at')];"
+            " return a.length > 0 && a.every(e => e.dataset.step == String(n)); }", arg=n,
+            timeout=self.timeout)
+
+    def toggle(self, label: str) -> None:
+        """Click the sidebar switch labelled ``label``."""
+        self.page.locator(".v-input--switch").filter(has_text=label).first \
+            .locator("input").click(force=True)
+
     def step(self, times: int = 1) -> None:
         for _ in range(times):
             n = self.step_count()
             self.page.get_by_role("button", name="Step", exact=True).click()
             self.wait_step(n + 1)
-        # The pictures are sent after the status text: wait until they show the last step.
-        self.page.wait_for_timeout(300)
 
     def button(self, name: str):
         return self.page.get_by_role("button", name=name, exact=True)
@@ -185,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preset", default="Nicaragua 2007")
     ap.add_argument("--rule", default=None, help="rule label as the selector shows it")
     ap.add_argument("--steps", type=int, default=40)
-    ap.add_argument("--width", type=int, default=1600)
-    ap.add_argument("--height", type=int, default=1000)
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=800)
     ap.add_argument("--out", type=Path, default=Path("docs/img/app_nicaragua_40.png"))
     args = ap.parse_args(argv)
     with AppServer() as server, sync_playwright() as p:

@@ -26,7 +26,9 @@ SLIDERS: tuple[str, ...] = ("us_pressure", "internal_threat", "opposition_backin
 internal threat, how far the hegemon backs the opposition), how a leader weighs them (omega,
 the value of office), and the terms and persistence of deals (beta, deal size, tie decay)."""
 
-LABELS = {"us_pressure": "US pressure", "omega": "omega (2nd threat)",
+LABELS = {"us_pressure": "US pressure", "internal_threat": "baseline internal threat",
+          "opposition_backing": "US backing of the opposition",
+          "omega": "omega (2nd threat)",
           "beta": "beta (bargaining)", "security_deal_size": "security deal"}
 """Short display labels where the declared name reads badly or is long (the sidebar is
 narrow); the rest are the name with spaces. Meanings and units: :func:`slider_help`."""

@@ -12,13 +12,28 @@ import math
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..plotting import CLASS_COLOURS, colour_of
 from ..theory.dynamics import CLASS_NAMES
+from .palette import CLASS_STYLE, THREAT_STYLE, power_colour, power_dash
 
-CLASS_LABELS = {"none": "no tie", "partnership": "partnership",
-                "patron_client": "patron-client"}
-THREAT_COLOURS = {"internal": "#7d3c98", "external": "#1f5fa8", "pressure": "#1f5fa8",
-                  "hazard": "#222222"}
+CLASS_LABELS = {c: st["label"] for c, st in CLASS_STYLE.items()}
+CLASS_COLOURS = {c: st["colour"] for c, st in CLASS_STYLE.items()}
+THREAT_COLOURS = {k: st["colour"] for k, st in THREAT_STYLE.items()}
+"""The app's colour-blind-safe palette (:mod:`.palette`), so notebooks match the screen."""
+
+
+def _dashes(svg_dash: str):
+    """An SVG dash array ("9 5") as a matplotlib line style."""
+    return "-" if not svg_dash else (0, tuple(float(v) / 2 for v in svg_dash.split()))
+
+
+def pct(h: float) -> str:
+    from .panels import pct as _pct
+
+    return _pct(h)
+
+
+def colour_of(pid: str, k: int) -> str:
+    return power_colour(pid, k)
 
 
 def _date_ticks(ax, case, n_steps: int) -> None:
@@ -65,7 +80,7 @@ def network_figure(model, width: float = 6.4, height: float = 3.5) -> Figure:
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
                 continue
             ax.plot([x0, x1], [y0, y1], lw=0.8 + 14 * tie, color=CLASS_COLOURS[cls],
-                    solid_capstyle="round", alpha=0.9 if tie > 0.02 else 0.5, zorder=1)
+                    ls=_dashes(CLASS_STYLE[cls]["dash"]), zorder=1)
             if tie >= 0.05 and len(model.regimes) <= 6:
                 ax.text(x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0), f"{tie:.2f}", fontsize=9,
                         ha="center", va="center", zorder=3,
@@ -84,11 +99,12 @@ def network_figure(model, width: float = 6.4, height: float = 3.5) -> Figure:
         face = (1.0, 1.0 - 0.75 * shade, 1.0 - 0.75 * shade)
         ax.scatter([x], [y], s=900 if few else 500, color=[face], edgecolors="#333333",
                    linewidths=1.5, zorder=4)
-        label = (f"{r.name}: {r.leader}\nhazard {100 * r.hazard:.1f}% a quarter" if few
+        label = (f"{r.name}: {r.leader}\nhazard {pct(r.hazard)} a quarter" if few
                  else r.name)
         ax.text(x, y - 0.14, label, ha="center", va="top", fontsize=10 if few else 8,
                 linespacing=1.4)
-    handles = [Line2D([], [], color=CLASS_COLOURS[c], lw=w, label=CLASS_LABELS[c])
+    handles = [Line2D([], [], color=CLASS_COLOURS[c], lw=w, label=CLASS_LABELS[c],
+                      ls=_dashes(CLASS_STYLE[c]["dash"]))
                for c, w in (("none", 1.5), ("partnership", 4), ("patron_client", 6))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=3,
               frameon=False, fontsize=9, handlelength=2.5)
@@ -121,14 +137,16 @@ def threat_figure(model, rid: str, width: float = 6.4, height: float = 3.9) -> F
     name = next(x.name for x in model.regimes if x.rid == rid)
     hegemon = model.powers[model.hegemon].name
     if not r.empty:
+        every = max(1, len(r) // 10)
         ax1.plot(r.step, r.internal_threat, color=THREAT_COLOURS["internal"], lw=2.2,
-                 label="internal threat")
+                 marker="o", markevery=every, label="internal threat")
         ax1.plot(r.step, r.external_threat, color=THREAT_COLOURS["external"], lw=2.2,
+                 ls=_dashes(THREAT_STYLE["external"]["dash"]), marker="s", markevery=every,
                  label="external threat (after deterrence)")
-        ax1.plot(r.step, r.pressure, color=THREAT_COLOURS["pressure"], lw=1.2, ls="--",
-                 label=f"{hegemon} pressure")
-        ax2.fill_between(r.step, 100 * r.hazard, color="#c0392b", alpha=0.25, lw=0)
-        ax2.plot(r.step, 100 * r.hazard, color="#c0392b", lw=1.8)
+        ax1.plot(r.step, r.pressure, color=THREAT_COLOURS["pressure"], lw=1.6,
+                 ls=_dashes(THREAT_STYLE["pressure"]["dash"]), label=f"{hegemon} pressure")
+        ax2.fill_between(r.step, 100 * r.hazard, color="#D55E00", alpha=0.2, lw=0)
+        ax2.plot(r.step, 100 * r.hazard, color=THREAT_COLOURS["hazard"], lw=1.8)
         top = max(2.0, float(100 * r.hazard.max()) * 1.15)
     else:
         top = 5.0
@@ -162,7 +180,8 @@ def ties_figure(model, rid: str, width: float = 6.4, height: float = 3.9) -> Fig
         pairs = pairs[pairs.regime == rid]
         for pw in model.powers:
             s = pairs[pairs.power == pw.pid]
-            ax.plot(s.step, s.tie, color=colour_of(pw.pid, pw.index), lw=2.4, label=pw.name)
+            ax.plot(s.step, s.tie, color=colour_of(pw.pid, pw.index), lw=2.4, label=pw.name,
+                    ls=_dashes(power_dash(pw.index)))
             pc = s[s.classification == "patron_client"]
             ax.scatter(pc.step, pc.tie, color=colour_of(pw.pid, pw.index), s=16, marker="s",
                        zorder=3)
