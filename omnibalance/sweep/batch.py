@@ -18,6 +18,7 @@ last line of its log; what was written stays, and rerunning the command resumes.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import socket
@@ -188,6 +189,7 @@ def start_cluster(system: str, jobs: int, kwargs: dict[str, Any]):
     from distributed import Client
 
     kw = dict(kwargs)
+    made = _missing_dirs(kw.get("log_directory"))
     scheduler_options: dict[str, Any] = {"dashboard": False}
     if "interface" not in kw:
         scheduler_options["host"] = socket.gethostname()
@@ -197,18 +199,62 @@ def start_cluster(system: str, jobs: int, kwargs: dict[str, Any]):
         raise ConfigError(WHERE, "--cluster", system,
                           f"dask-jobqueue is not configured: {' '.join(str(exc).split())}") \
             from None
-    cluster.scale(jobs=jobs)
     try:
-        cluster.sync(cluster._correct_state)  # submit now, so a refused job is reported here
+        cluster.sync(_submit, cluster, jobs)  # now, so that a refused job is reported here
     except RuntimeError as exc:
+        cluster.sync(_forget_unsubmitted, cluster)
         cluster.close()
-        msg = " ".join(str(exc).split())
-        found = re.search(r"(sbatch|qsub): error: (.*?)(?: stdout:|$)", msg)
+        for path in made:  # leave no trace of a sweep that never started
+            with contextlib.suppress(OSError):
+                path.rmdir()
         raise ConfigError(WHERE, "--cluster", system,
-                          f"the batch system refused the worker job: "
-                          f"{found.group(0) if found else msg[-300:]}") from None
+                          f"the batch system refused the worker job: {refusal(exc)}") from None
     client = Client(cluster, set_as_default=False)
     return cluster, client
+
+
+def _missing_dirs(path: str | None) -> list[Path]:
+    """The folders that creating ``path`` would make, deepest first."""
+    out: list[Path] = []
+    if path:
+        p = Path(path)
+        while not p.exists():
+            out.append(p)
+            p = p.parent
+    return out
+
+
+async def _submit(cluster, jobs: int, drop: str | None = None) -> None:
+    """On the cluster's event loop: forget worker ``drop`` (a job that ended), bring the
+    planned workers up to ``jobs`` jobs, and submit the missing ones; a submission the batch
+    system refuses raises ``RuntimeError``. The new jobs get new names, so dask's own clean-up
+    of a lost worker, a little later, cannot mistake a new job for the old one and cancel it."""
+    if drop is not None:
+        cluster.workers.pop(drop, None)
+        cluster.worker_spec.pop(drop, None)
+    while len(cluster.worker_spec) < jobs:
+        cluster.worker_spec.update(cluster.new_worker_spec())
+    await cluster._correct_state()
+
+
+async def _forget_unsubmitted(cluster) -> None:
+    """Drop the jobs that were never submitted, so that the cluster can close."""
+    from distributed.core import Status
+
+    for job in list(cluster._created):
+        if getattr(job, "job_id", None) is None:
+            job.status = Status.failed
+    for name, job in list(cluster.workers.items()):
+        if getattr(job, "job_id", None) is None:
+            cluster.workers.pop(name, None)
+    cluster.worker_spec.clear()
+
+
+def refusal(exc: BaseException) -> str:
+    """The batch system's own words from a failed submission (dask-jobqueue's RuntimeError)."""
+    msg = " ".join(str(exc).split())
+    found = re.findall(r"((?:sbatch|qsub): error: .*?)(?= (?:sbatch|qsub): error:|$)", msg)
+    return found[-1] if found else msg[-300:]
 
 
 ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED",
@@ -314,17 +360,13 @@ class JobWatch:
             self.say(f"all {self.jobs} worker job(s) running; their workers are connected")
 
     def _replace(self, name: str, job_id: str, state: str) -> None:
-        # The replacement gets a new name: dask's own clean-up of the lost worker, a little
-        # later, must not mistake the new job for the old one and cancel it.
-        async def drop():
-            self.cluster.workers.pop(name, None)
-            self.cluster.worker_spec.pop(name, None)
-
         before = set(self.job_ids())
-        self.cluster.sync(drop)
+        try:
+            self.cluster.sync(_submit, self.cluster, self.jobs, name)
+        except RuntimeError as exc:
+            raise RuntimeError(f"worker job {job_id} ended ({state}) and the batch system "
+                               f"refused its replacement: {refusal(exc)}") from None
         self.connected.discard(name)
-        self.cluster.scale(jobs=self.jobs)
-        self.cluster.sync(self.cluster._correct_state)
         self.replaced += 1
         new = ", ".join(j for n, j in self.job_ids().items() if n not in before) or "?"
         self.say(f"worker job {job_id} ended ({state}); its unfinished chunk goes to another "
