@@ -229,11 +229,17 @@ async def _submit(cluster, jobs: int, drop: str | None = None) -> None:
     planned workers up to ``jobs`` jobs, and submit the missing ones; a submission the batch
     system refuses raises ``RuntimeError``. The new jobs get new names, so dask's own clean-up
     of a lost worker, a little later, cannot mistake a new job for the old one and cancel it."""
+    used = getattr(cluster, "omnibalance_names", set()) | set(cluster.worker_spec)
     if drop is not None:
         cluster.workers.pop(drop, None)
         cluster.worker_spec.pop(drop, None)
     while len(cluster.worker_spec) < jobs:
-        cluster.worker_spec.update(cluster.new_worker_spec())
+        while cluster._new_worker_name(cluster._i) in used:
+            cluster._i += 1
+        new = cluster.new_worker_spec()
+        used |= set(new)
+        cluster.worker_spec.update(new)
+    cluster.omnibalance_names = used
     await cluster._correct_state()
 
 
