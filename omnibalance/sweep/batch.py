@@ -190,7 +190,8 @@ def start_cluster(system: str, jobs: int, kwargs: dict[str, Any]):
 
     kw = dict(kwargs)
     made = _missing_dirs(kw.get("log_directory"))
-    scheduler_options: dict[str, Any] = {"dashboard": False}
+    # No dashboard; its HTTP server, which dask always starts, on a free local port.
+    scheduler_options: dict[str, Any] = {"dashboard": False, "dashboard_address": "127.0.0.1:0"}
     if "interface" not in kw:
         scheduler_options["host"] = socket.gethostname()
     try:
