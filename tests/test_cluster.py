@@ -15,11 +15,13 @@ on localhost, 2 CPUs, partition ``local``); as root it installs Debian's package
 
 Outside CI the tests skip where SLURM cannot be started (not root, no apt); in CI they fail.
 Timings (SLURM start-up, the sweep on SLURM against in-process) are written to
-test-artifacts/cluster-timings.json.
+test-artifacts/cluster-timings-PID.json (one per test process).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -42,7 +44,7 @@ from omnibalance.sweep.executors import InProcess
 from omnibalance.sweep.outcomes import TIMING_COLUMNS, run_once_fields
 from omnibalance.sweep.spec import load_spec
 
-pytestmark = [pytest.mark.cluster, pytest.mark.slow, pytest.mark.xdist_group("cluster")]
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "slurm-local"
@@ -88,33 +90,79 @@ def _fail_or_skip(msg: str):
     pytest.skip(msg)
 
 
-@pytest.fixture(scope="module")
-def slurm():
-    """A running one-node SLURM of ours; stopped afterwards if this fixture started it."""
-    status = subprocess.run(["bash", str(SCRIPT), "status"], capture_output=True, text=True)
-    was_running = status.returncode == 0
-    t0 = time.perf_counter()
-    done = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True,
-                          timeout=900, stdin=subprocess.DEVNULL)
+STATE = Path("/tmp/omnibalance-slurm-tests.json")
+LOCK = Path("/tmp/omnibalance-slurm-tests.lock")
+
+
+@contextlib.contextmanager
+def _locked():
+    """Held by one test process at a time (xdist workers too): the cluster is shared."""
+    with LOCK.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _state() -> dict:
+    try:
+        return json.loads(STATE.read_text())
+    except (OSError, ValueError):
+        return {"users": 0, "started_by_tests": False}
+
+
+@pytest.fixture(scope="session")
+def _cluster_up():
+    """A running one-node SLURM of ours for this test process. The test processes count
+    themselves in /tmp/omnibalance-slurm-tests.json; the last one out stops the daemons if a
+    test started them."""
+    with _locked():
+        state = _state()
+        status = subprocess.run(["bash", str(SCRIPT), "status"], capture_output=True,
+                                text=True)
+        if status.returncode != 0:
+            state = {"users": 0, "started_by_tests": True}
+        t0 = time.perf_counter()
+        done = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True,
+                              timeout=900, stdin=subprocess.DEVNULL)
+        if done.returncode == 0:
+            state["users"] += 1
+            STATE.write_text(json.dumps(state))
     if done.returncode != 0:
         _fail_or_skip(f"cannot start a local SLURM: {done.stderr.strip() or done.stdout}")
     TIMINGS["slurm_start_seconds"] = round(time.perf_counter() - t0, 2)
-    TIMINGS["slurm_was_running"] = was_running
+    TIMINGS["slurm_was_running"] = status.returncode == 0
     config = subprocess.run(["scontrol", "show", "config"], capture_output=True, text=True)
     if "omnibalance-local" not in config.stdout:
         _fail_or_skip("a SLURM other than scripts/slurm-local's answers here; not submitting "
                       "test jobs to it")
     yield
-    for name in ("omnibalance-worker", "omnibalance-sweep"):
-        subprocess.run(["scancel", "--name", name], capture_output=True)
-    if not was_running:
-        subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True)
+    with _locked():
+        state = _state()
+        state["users"] = max(0, state["users"] - 1)
+        if state["users"] == 0 and state.get("started_by_tests"):
+            for name in ("omnibalance-worker", "omnibalance-sweep"):
+                subprocess.run(["scancel", "--name", name], capture_output=True)
+            subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True)
+            STATE.unlink(missing_ok=True)
+        else:
+            STATE.write_text(json.dumps(state))
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "cluster-timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
+    (ARTIFACTS / f"cluster-timings-{os.getpid()}.json").write_text(
+        json.dumps(TIMINGS, indent=2) + "\n")
 
 
-@pytest.fixture(scope="module")
-def env(slurm):
+@pytest.fixture
+def slurm(_cluster_up):
+    """The cluster, to this test alone while it runs (sweeps of two tests would share its 2
+    CPUs and wait for each other's jobs)."""
+    with _locked():
+        yield
+
+
+@pytest.fixture(scope="session")
+def env(_cluster_up):
     """The environment of a user with the venv activated; ``slow_run`` importable by jobs
     (sbatch passes the environment on)."""
     e = dict(os.environ)
@@ -220,7 +268,7 @@ def reference(spec_path: Path, out: Path, runner=None) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def check_reference(tmp_path_factory):
     out = tmp_path_factory.mktemp("reference") / "cluster_check"
     t0 = time.perf_counter()
@@ -236,7 +284,7 @@ def fault_spec(tmp_path: Path, name: str, reps: int) -> Path:
 
 
 # --- First time on a cluster ---------------------------------------------------------------
-def test_first_time_commands_as_printed(home, env, check_reference):
+def test_first_time_commands_as_printed(home, env, check_reference, slurm):
     """The section's commands, in order, as printed; the healthy start it shows; rows on SLURM
     equal to in-process bit for bit."""
     text = section("## First time on a cluster")
@@ -280,7 +328,7 @@ def test_first_time_commands_as_printed(home, env, check_reference):
     TIMINGS["cluster_check_in_process_cli_seconds"] = round(here_seconds, 2)
 
 
-def test_the_three_commonest_failures_say_what_the_docs_say(home, env):
+def test_the_three_commonest_failures_say_what_the_docs_say(home, env, slurm):
     text = section("## First time on a cluster")
     shown = [b.strip() for b in blocks(text)[1:4]]
     assert len(shown) == 3
@@ -339,7 +387,7 @@ def _sweep_with_a_fault(tmp_path, env, spec, out, extra, fault, expect_state):
     return first + again.stderr
 
 
-def test_scancel_of_a_worker_job_mid_sweep_loses_and_doubles_nothing(tmp_path, env):
+def test_scancel_of_a_worker_job_mid_sweep_loses_and_doubles_nothing(tmp_path, env, slurm):
     spec = fault_spec(tmp_path, "scancel", reps=10)  # 120 runs, 30 chunks
     ref = reference(spec, tmp_path / "ref", runner=slow_run)
     out = tmp_path / "out"
@@ -358,7 +406,7 @@ def test_scancel_of_a_worker_job_mid_sweep_loses_and_doubles_nothing(tmp_path, e
     assert "Traceback" not in said
 
 
-def test_walltime_shorter_than_the_sweep_is_resumed_not_lost(tmp_path, env):
+def test_walltime_shorter_than_the_sweep_is_resumed_not_lost(tmp_path, env, slurm):
     spec = fault_spec(tmp_path, "walltime", reps=8)  # 96 runs, 2 s each: ~96 s on 2 jobs
     ref = reference(spec, tmp_path / "ref", runner=slow_run)
     out = tmp_path / "out"
@@ -379,7 +427,7 @@ def test_walltime_shorter_than_the_sweep_is_resumed_not_lost(tmp_path, env):
 
 
 # --- the job script in the docs --------------------------------------------------------------
-def test_docs_job_script_as_printed_resumes_a_killed_sweep(home, env, check_reference):
+def test_docs_job_script_as_printed_resumes_a_killed_sweep(home, env, check_reference, slurm):
     script = blocks(section("### SLURM, inside one allocation"), "bash")
     assert len(script) == 1
     (home / "omnibalance-sweep.sh").write_text(script[0])
