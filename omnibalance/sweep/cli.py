@@ -47,16 +47,35 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
                          "in ~/.config/dask/jobqueue.yaml; see docs/sweeps.md)")
     g.add_argument("--jobs", type=positive_int, default=1, metavar="N",
                    help="batch jobs to submit with --cluster (default 1)")
+    g.add_argument("--cluster-opt", action="append", metavar="KEY=VALUE",
+                   help="what each --cluster job asks for (repeatable): account, partition, "
+                        "walltime, memory, cores, processes, job_extra_directives, "
+                        "job_script_prologue, interface, python, log_directory; defaults: 1 "
+                        "core, 2GiB, 01:00:00, the cluster's default partition and account "
+                        "(see docs/sweeps.md)")
     g.add_argument("--connect-timeout", type=positive_int, default=10, metavar="SECONDS",
                    help="how long to try reaching --scheduler (default 10)")
 
 
-def _executor_factory(args):
+def _cluster_options(args) -> dict:
+    """``--cluster-opt`` values, checked (a bad one is a ConfigError: exit 2, nothing run)."""
+    from ..errors import ConfigError
+    from .batch import parse_options
+
+    if args.cluster_opt and not args.cluster:
+        raise ConfigError("command line", "--cluster-opt", args.cluster_opt[0],
+                          "only applies with --cluster slurm|pbs")
+    return parse_options(args.cluster_opt)
+
+
+def _executor_factory(args, out: Path | None = None):
     from .executors import make_executor
 
+    options = _cluster_options(args)
     return lambda: make_executor(workers=args.workers, scheduler=args.scheduler,
                                  dask_local=args.dask_local, cluster=args.cluster,
-                                 jobs=args.jobs, timeout=args.connect_timeout)
+                                 jobs=args.jobs, timeout=args.connect_timeout,
+                                 cluster_options=options, out=out)
 
 
 def register(sub) -> None:
@@ -81,6 +100,9 @@ def register(sub) -> None:
                          "mesa: each run through the Mesa face (same results, for checking)")
     sw.add_argument("--plan", action="store_true",
                     help="print what would run (and what is already done) and stop")
+    sw.add_argument("--dry-run", action="store_true",
+                    help="with --cluster: print the job script each worker job would be "
+                         "submitted with, and stop (nothing is submitted or written)")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     sw.add_argument("--yes", action="store_true",
                     help="start a sweep of more than 10^7 runs (refused otherwise, with an "
@@ -135,7 +157,7 @@ def _sweep(spec_path: Path, out: Path | None, args, chunk_size=None, runner=None
     out = out or Path("results") / spec.name
     text = spec_path.read_text(encoding="utf-8")
     _guard(spec, args)
-    report = run_sweep(spec, out, executor=_executor_factory(args), runner=runner,
+    report = run_sweep(spec, out, executor=_executor_factory(args, out), runner=runner,
                        chunk_size=chunk_size, spec_text=text,
                        progress=False if args.quiet else None,
                        engine=getattr(args, "engine", "batch"))
@@ -165,6 +187,8 @@ def _guard(spec, args) -> None:
 def cmd_sweep(args) -> int:
     from .engine import SweepAbortedError
 
+    if args.dry_run:
+        return _print_job_script(args)
     if args.plan:
         return _print_plan(args)
     try:
@@ -173,6 +197,21 @@ def cmd_sweep(args) -> int:
         print(f"omnibalance: sweep stopped: {exc}", file=sys.stderr)
         return EXIT_FAILED_RUNS
     return report.exit_code
+
+
+def _print_job_script(args) -> int:
+    from ..errors import ConfigError
+    from .batch import job_kwargs, job_script
+    from .spec import load_spec
+
+    if not args.cluster:
+        raise ConfigError("command line", "--dry-run", True,
+                          "only applies with --cluster slurm|pbs (it prints their job script)")
+    options = _cluster_options(args)
+    spec = load_spec(args.spec)
+    out = args.out or Path("results") / spec.name
+    print(job_script(args.cluster, job_kwargs(args.cluster, options, out)))
+    return 0
 
 
 def _print_plan(args) -> int:

@@ -16,9 +16,11 @@ its results (see :mod:`omnibalance.sweep.seeds`).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import multiprocessing as mp
 import os
-import shutil
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -153,36 +155,64 @@ class DaskExecutor(Executor):
         return cls(client, cluster, f"dask LocalCluster ({workers} worker processes)", workers)
 
     @classmethod
-    def jobqueue(cls, system: str, jobs: int) -> DaskExecutor:
+    def jobqueue(cls, system: str, jobs: int, options: dict | None = None,
+                 out=None) -> DaskExecutor:
         """Submit ``jobs`` batch jobs of Dask workers through ``dask-jobqueue``.
 
-        Cores, memory, queue, account and walltime come from Dask's configuration
-        (``~/.config/dask/jobqueue.yaml``, section ``jobqueue.slurm`` or ``jobqueue.pbs``); see
-        docs/sweeps.md.
+        What each job asks for comes from ``options`` (``--cluster-opt``), Dask's configuration
+        (``~/.config/dask/jobqueue.yaml``) and the defaults of :mod:`.batch`; job logs go to
+        ``OUT/.jobs``. On SLURM, jobs that end while the sweep runs are replaced
+        (:class:`~.batch.JobWatch`); see docs/sweeps.md.
         """
-        submit = {"slurm": "sbatch", "pbs": "qsub"}[system]
-        if shutil.which(submit) is None:
-            raise ConfigError("command line", "--cluster", system,
-                              f"needs the batch system's '{submit}' command, which is not on "
-                              "this machine's PATH")
-        import dask_jobqueue
-        from distributed import Client
+        from . import batch
 
-        klass = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster}[system]
-        try:
-            cluster = klass()
-        except ValueError as exc:  # e.g. cores/memory not configured
-            raise ConfigError("command line", "--cluster", system,
-                              f"dask-jobqueue is not configured: {exc}") from None
-        cluster.scale(jobs=jobs)
-        client = Client(cluster, set_as_default=False)
-        import dask
+        kwargs = batch.job_kwargs(system, options or {}, out)
+        cluster, client = batch.start_cluster(system, jobs, kwargs)
+        slots = jobs * int(kwargs["processes"])
+        ids = ", ".join(str(j.job_id) for j in cluster.workers.values())
+        made = cls(client, cluster, f"dask-jobqueue {system} ({jobs} jobs)", slots)
+        log_dir = kwargs.get("log_directory")
+        print(f"omnibalance: submitted {jobs} {system.upper()} worker job(s) ({ids}); "
+              f"scheduler {cluster.scheduler_address}; job logs in {log_dir}",
+              file=sys.stderr, flush=True)
+        if system == "slurm":
+            made.watch = batch.JobWatch(cluster, client, jobs, log_dir)
+        return made
 
-        slots = jobs * int(dask.config.get(f"jobqueue.{system}.processes", None) or 1)
-        return cls(client, cluster, f"dask-jobqueue {system} ({jobs} jobs)", slots)
+    watch = None
+    _checked = 0.0
+
+    def _window_now(self) -> int:
+        """The window for the workers connected now: a sweep started before its workers (a
+        job script's ``--scheduler``) widens as they join."""
+        if time.monotonic() - self._checked > 2:
+            self._checked = time.monotonic()
+            try:
+                live = sum(self.client.nthreads().values())
+            except (OSError, TimeoutError):
+                live = 0
+            self.slots = max(self.slots, live)
+        return self.window
+
+    """A :class:`~.batch.JobWatch` over batch jobs, if the workers are batch jobs."""
+
+    def _completed(self, running) -> Iterator[Any]:
+        """Futures as they complete; with a job watch, it looks at the jobs while waiting."""
+        if self.watch is None:
+            yield from running
+            return
+        while not running.is_empty():
+            if running.has_ready():
+                for fut in running.next_batch(block=False):
+                    self.watch.progressed()
+                    yield fut
+            else:
+                self.watch.tick()
+                time.sleep(0.1)
 
     def map_unordered(self, fn, tasks):
         from distributed import as_completed
+        from distributed.scheduler import KilledWorker
 
         tasks = iter(tasks)
         running = as_completed(loop=self.client.loop)
@@ -190,12 +220,16 @@ class DaskExecutor(Executor):
             running.add(self.client.submit(fn, task, pure=False))
             if running.count() >= self.window:
                 break
-        for fut in running:
-            result = fut.result()
+        for fut in self._completed(running):
+            try:
+                result = fut.result()
+            except KilledWorker as exc:  # the same chunk was on 3 workers that died
+                raise RuntimeError(f"{exc}; workers keep dying while computing this chunk "
+                                   "(out of memory, or a walltime shorter than one chunk?)") \
+                    from None
             fut.release()
             yield result
-            nxt = next(tasks, None)
-            if nxt is not None:
+            for nxt in itertools.islice(tasks, max(1, self._window_now() - running.count())):
                 running.add(self.client.submit(fn, nxt, pure=False))
 
     def close(self) -> None:
@@ -206,14 +240,15 @@ class DaskExecutor(Executor):
 
 def make_executor(workers: int | None = None, scheduler: str | None = None,
                   dask_local: int | None = None, cluster: str | None = None,
-                  jobs: int = 1, timeout: float = 10.0) -> Executor:
+                  jobs: int = 1, timeout: float = 10.0, cluster_options: dict | None = None,
+                  out=None) -> Executor:
     """The executor the command-line options ask for (default: a pool over all cores)."""
     if scheduler:
         return DaskExecutor.connect(scheduler, timeout)
     if dask_local:
         return DaskExecutor.local(dask_local)
     if cluster:
-        return DaskExecutor.jobqueue(cluster, jobs)
+        return DaskExecutor.jobqueue(cluster, jobs, cluster_options, out)
     workers = workers or default_workers()
     return InProcess() if workers == 1 else LocalPool(workers)
 
