@@ -60,7 +60,7 @@ def _add_executor_options(p: argparse.ArgumentParser) -> None:
 def _cluster_options(args) -> dict:
     """``--cluster-opt`` values, checked (a bad one is a ConfigError: exit 2, nothing run)."""
     from ..errors import ConfigError
-    from .batch import parse_options
+    from .jobqueue import parse_options
 
     if args.cluster_opt and not args.cluster:
         raise ConfigError("command line", "--cluster-opt", args.cluster_opt[0],
@@ -201,7 +201,7 @@ def cmd_sweep(args) -> int:
 
 def _print_job_script(args) -> int:
     from ..errors import ConfigError
-    from .batch import job_kwargs, job_script
+    from .jobqueue import job_kwargs, job_script
     from .spec import load_spec
 
     if not args.cluster:

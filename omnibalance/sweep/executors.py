@@ -160,14 +160,14 @@ class DaskExecutor(Executor):
         """Submit ``jobs`` batch jobs of Dask workers through ``dask-jobqueue``.
 
         What each job asks for comes from ``options`` (``--cluster-opt``), Dask's configuration
-        (``~/.config/dask/jobqueue.yaml``) and the defaults of :mod:`.batch`; job logs go to
+        (``~/.config/dask/jobqueue.yaml``) and the defaults of :mod:`.jobqueue`; job logs go to
         ``OUT/.jobs``. On SLURM, jobs that end while the sweep runs are replaced
-        (:class:`~.batch.JobWatch`); see docs/sweeps.md.
+        (:class:`~.jobqueue.JobWatch`); see docs/sweeps.md.
         """
-        from . import batch
+        from . import jobqueue as batch_jobs
 
-        kwargs = batch.job_kwargs(system, options or {}, out)
-        cluster, client = batch.start_cluster(system, jobs, kwargs)
+        kwargs = batch_jobs.job_kwargs(system, options or {}, out)
+        cluster, client = batch_jobs.start_cluster(system, jobs, kwargs)
         slots = jobs * int(kwargs["processes"])
         ids = ", ".join(str(j.job_id) for j in cluster.workers.values())
         made = cls(client, cluster, f"dask-jobqueue {system} ({jobs} jobs)", slots)
@@ -176,7 +176,7 @@ class DaskExecutor(Executor):
               f"scheduler {cluster.scheduler_address}; job logs in {log_dir}",
               file=sys.stderr, flush=True)
         if system == "slurm":
-            made.watch = batch.JobWatch(cluster, client, jobs, log_dir)
+            made.watch = batch_jobs.JobWatch(cluster, client, jobs, log_dir)
         return made
 
     watch = None
@@ -194,7 +194,7 @@ class DaskExecutor(Executor):
             self.slots = max(self.slots, live)
         return self.window
 
-    """A :class:`~.batch.JobWatch` over batch jobs, if the workers are batch jobs."""
+    """A :class:`~.jobqueue.JobWatch` over batch jobs, if the workers are batch jobs."""
 
     def _completed(self, running) -> Iterator[Any]:
         """Futures as they complete; with a job watch, it looks at the jobs while waiting."""
