@@ -242,3 +242,24 @@ def test_a_changed_scenario_is_refused(tmp_path):
     shared.write_text(text.replace("capability = 66.0", "capability = 67.0", 1))
     with pytest.raises(ConfigError, match="scenario .or a file it includes. has changed"):
         run_sweep(load_spec(spec_path), tmp_path / "out")
+
+
+def first_fails(**kwargs):
+    """run_once without declared outcome columns, raising on replication 0 (the first run of
+    every chunk below)."""
+    if kwargs["seed"].spawn_key[1] == 0:
+        raise ValueError("the first run fails")
+    return run_once(**kwargs)
+
+
+def test_undeclared_outcomes_survive_a_failed_first_run(tmp_path):
+    """D2: a runner without ``outcome_fields`` whose first run in a chunk raises used to lose
+    every outcome column of that chunk's successful runs."""
+    spec = load_spec(write_spec(tmp_path, steps=8, reps=2))
+    run_sweep(spec, tmp_path / "out", executor=InProcess(), runner=first_fails, chunk_size=2)
+    from omnibalance.sweep.results import open_results
+
+    df = open_results(tmp_path / "out").dataset.to_table().to_pandas()
+    ok = df[df["error"].isna()]
+    assert len(ok) == 9 and ok["pc_formed"].notna().all() and ok["final_tie_RUS"].notna().all()
+    assert df.loc[df["error"].notna(), "pc_formed"].isna().all()

@@ -7,15 +7,13 @@ them costs time (the model keeps its tables), so per-run rows alone are the defa
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..model import PAIR_COLUMNS, REGIME_COLUMNS, OmnibalanceModel
-from ..runner import outcomes_of
-from ..scenario import load_scenario
+from ..runner import cached_scenario, outcomes_of
 
 KEYS = ("step", "date", "regime", "power")
 SERIES_COLUMNS: tuple[str, ...] = tuple(
@@ -28,7 +26,7 @@ def run_with_series(scenario, rule: str, params: dict | None, seed, steps: int |
                     ) -> tuple[dict[str, Any], pd.DataFrame]:
     """One run's outcomes and the focus regime's per-step ``columns`` (one row per step and
     power)."""
-    case = _scenario(scenario) if isinstance(scenario, str) else scenario
+    case = cached_scenario(scenario) if isinstance(scenario, str) else scenario
     model = OmnibalanceModel(case, rule, params=params, steps=steps,
                              rng=np.random.default_rng(seed), collect=True)
     model.run()
@@ -38,6 +36,3 @@ def run_with_series(scenario, rule: str, params: dict | None, seed, steps: int |
     return out, table[["step", "date", "power", *columns]].reset_index(drop=True)
 
 
-@lru_cache(maxsize=8)
-def _scenario(name: str):
-    return load_scenario(name)

@@ -121,7 +121,12 @@ def _table(rows: list[dict[str, Any]], heads: list[dict[str, Any]],
     """Rows as a table of ``schema``; a row whose outcomes do not fit it is kept as a failure
     (its ``head``: ids, parameters and seed, with the error)."""
     if schema is None:
-        return pa.Table.from_pylist(rows)
+        # No declared outcomes: the columns are every key any row has (a failed first run
+        # must not decide the columns of the runs that succeeded).
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        tail = [k for k in ("error", "run_seconds") if k in keys]
+        keys = [k for k in keys if k not in tail] + tail
+        return pa.Table.from_pylist([{k: row.get(k) for k in keys} for row in rows])
     try:
         return pa.Table.from_pylist(rows, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
