@@ -134,6 +134,12 @@ class OmnibalanceModel(mesa.Model):
             if kind == "proposals":
                 self._log_proposals(t, *rec[1:])
                 continue
+            if kind == "cuts":
+                for i, k in zip(*np.nonzero(rec[1][0]), strict=True):
+                    r, pw = self.regimes[i], self.powers[k]
+                    self.log.add(t, "cut", r, pw, f"{r.name} cuts its tie to {pw.name} to "
+                                 "placate the hegemon")
+                continue
             if kind == "classes":
                 old, new = rec[1][0], rec[2][0]
                 for i, k in zip(*np.nonzero(new != old), strict=True):
@@ -166,18 +172,20 @@ class OmnibalanceModel(mesa.Model):
                              f"(ideology {data['ideology'][0]:+.1f})", ev.note if ev else "")
 
     def _log_proposals(self, t, choice, terms, status, order, funded) -> None:
+        """Each power's answers, in the order it took the region's proposals."""
         for pw in self.powers:
-            for i in order[0]:
-                if status[0, i] < 0 or choice.power[0, i] != pw.index:
+            k = pw.index
+            for i in order[0, :, k]:
+                if status[0, i, k] < 0:
                     continue
-                kind = SECURITY if choice.security[0, i] else ECONOMIC
+                kind = SECURITY if choice.security[0, i, k] else ECONOMIC
                 reason = {quarter.REFUSED_NOT_WORTH: f"not worth it to {pw.name}",
                           quarter.REFUSED_OVER_BUDGET: f"over {pw.name}'s budget this quarter"
-                          }.get(int(status[0, i]))
+                          }.get(int(status[0, i, k]))
                 self.log.proposal(t, self.regimes[i], pw, kind,
-                                  ASSET_KINDS[int(choice.main_asset[0, i])],
-                                  float(terms.transfer[0, i]), reason,
-                                  funded=float(funded[0, i]))
+                                  ASSET_KINDS[int(choice.main_asset[0, i, k])],
+                                  float(terms.transfer[0, i, k]), reason,
+                                  funded=float(funded[0, i, k]))
 
     def _record(self) -> None:
         date, t = self.case.date(self.t - 1), self.t - 1

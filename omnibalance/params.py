@@ -107,6 +107,10 @@ _GLOBAL: list[Param] = [
     _p("deterrence_stakes", 0.3, 0.0, 10.0, "per unit stake (x M)",
        "How fast deterrence rises with rivals' stakes (investment plus debt) in the regime.",
        "Valley (essay): sunk investment makes a US move Russia's problem too", "threat"),
+    _p("deterrence_arms", 0.5, 0.0, 10.0, "per unit arms (x M)",
+       "How fast deterrence rises with the arms the hegemon's rivals delivered (discounted "
+       "security support): an armed regime is costlier to coerce.",
+       "Walt 1987 (offensive capability); MODEL.md 3.2", "threat"),
     _p("threat_reversion", 0.15, 0.0, 1.0, "share per quarter",
        "Speed at which internal threat reverts to its baseline.", ASSUMED, "threat"),
     _p("recession_threat", 1.5, 0.0, 10.0, "threat per unit annual contraction",
@@ -161,6 +165,16 @@ _GLOBAL: list[Param] = [
     _p("concession_ideology", 1.2, 0.0, 10.0, "x M per unit distance",
        "Concession cost per unit of ideological distance between regime and patron.",
        "MODEL.md 3.4", "decision"),
+    _p("refusal_cost", 0.2, 0.0, 5.0, "x M",
+       "Face a leader loses when a power publicly refuses a proposal; with the expected "
+       "acceptance it decides whether a proposal is worth making.", ASSUMED, "decision"),
+    _p("acceptance_learning", 0.5, 0.0, 1.0, "share",
+       "How far one answer (accepted, refused, funded in part) moves the leader's expected "
+       "acceptance by that power.", ASSUMED, "decision"),
+    _p("concession_upkeep", 0.02, 0.0, 1.0, "share of the concession cost per quarter per unit tie",
+       "The lasting domestic cost of a tie: each quarter the leader pays this share of the "
+       "concession cost of the patron, times the tie. A cut tie stops it.",
+       "David 1991 (appeasement has a domestic price); MODEL.md 3.4", "decision"),
     _p("alignment_value", 1.0, 0.0, 20.0, "x M",
        "Fixed value a threat-blind leader (balance of power, bandwagon) puts on a deal with its "
        "target.", "Waltz 1979; MODEL.md 3.4", "decision"),
@@ -227,6 +241,10 @@ _GLOBAL: list[Param] = [
     _p("pc_dependence", 0.5, 0.0, 1.0, "share",
        "Share of discounted security support from one patron that marks dependence.",
        "MODEL.md 3.7", "ties"),
+    _p("pc_support_min", 0.3, 0.0, 10.0, "x M (discounted)",
+       "Least discounted security support from one patron that can make a client dependent: a "
+       "single small deal with nobody else supplying is not dependence.", "MODEL.md 3.7",
+       "ties"),
     _p("pc_share", 0.45, 0.0, 1.0, "share",
        "Bargaining share at or below which a client is dependent rather than a partner.",
        "MODEL.md 3.7", "ties"),
@@ -238,11 +256,34 @@ least +-25%; a prior is never narrowed to make a criterion pass)."""
 
 CALIBRATED: tuple[str, ...] = (
     "us_pressure", "internal_threat", "mandate_effect", "opposition_backing",
-    "security_aid_effect", "hazard_internal", "hazard_external", "hazard_exponent", "omega",
-    "office_value", "concession_accountability", "concession_ideology", "economic_value",
+    "security_aid_effect", "deterrence_arms", "hazard_internal", "hazard_external",
+    "hazard_exponent", "omega", "office_value", "concession_accountability",
+    "concession_ideology", "concession_upkeep", "refusal_cost", "economic_value",
     "denial_weight", "recession_returns", "stake_horizon", "tie_decay")
-"""The behavioural parameters the patterns were calibrated with (docs/ODD.md, Calibration);
-each gets the prior range +-PRIOR_WIDTH around its default."""
+"""The behavioural parameters the patterns are calibrated with (docs/validation.md,
+Calibration), under every rule; each gets the prior range +-PRIOR_WIDTH around its
+calibrated value."""
+
+RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "omnibalance": (), "balance_of_threat": (),
+    "balance_of_power": ("alignment_value",), "bandwagon": ("alignment_value",)}
+"""Parameters only some rules read, calibrated for those rules besides CALIBRATED."""
+
+def _load_calibration() -> dict[str, dict[str, float]]:
+    import tomllib
+    from importlib import resources
+
+    text = (resources.files("omnibalance") / "calibration.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(text)
+    return {rule: {k: float(v) for k, v in values.items()}
+            for rule, values in table.get("rules", {}).items()}
+
+
+RULE_CALIBRATION: dict[str, dict[str, float]] = _load_calibration()
+"""Each rule's calibrated values (``omnibalance/calibration.toml``), found by the same
+procedure for every rule (omnibalance.validation.calibration; docs/validation.md,
+Calibration). A parameter a rule does not list stays at its default; the defaults are the
+search's centre."""
 
 
 def _with_prior(p: Param) -> Param:
@@ -307,6 +348,32 @@ POWER_FIELDS: dict[str, Param] = {p.name: p for p in _POWER}
 def defaults() -> dict[str, float]:
     """The default value of every global parameter."""
     return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def rule_defaults(rule: str) -> dict[str, float]:
+    """Every global parameter at ``rule``'s calibrated value (the defaults elsewhere)."""
+    return defaults() | RULE_CALIBRATION.get(rule, {})
+
+
+def calibrated_names(rule: str) -> tuple[str, ...]:
+    """The parameters calibrated under ``rule``."""
+    return CALIBRATED + RULE_PARAMETERS.get(rule, ())
+
+
+def prior_box(rule: str, width: float = PRIOR_WIDTH) -> dict[str, tuple[float, float]]:
+    """Each calibrated parameter's prior range under ``rule``: +-``width`` around the rule's
+    calibrated value, within the allowed range (the declared ``Param.prior`` for the
+    defaults)."""
+    centre = rule_defaults(rule)
+    out = {}
+    for name in calibrated_names(rule):
+        p = PARAMETERS[name]
+        lo, hi = centre[name] * (1 - width), centre[name] * (1 + width)
+        lo, hi = max(p.low, min(lo, hi)), min(p.high, max(lo, hi))
+        if p.kind is int:
+            lo, hi = float(round(lo)), float(round(hi))
+        out[name] = (round(lo, 10), round(hi, 10))
+    return out
 
 
 def parameter_table_markdown() -> str:

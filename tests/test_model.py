@@ -123,7 +123,7 @@ def test_decisions_are_synchronous():
     s.t = m.state.t
     a, b = quarter.decide(m.world, m.state), quarter.decide(w, s)
     assert a.proposes.any()
-    for field in ("proposes", "power", "security", "size", "value_regime", "value_patron"):
+    for field in ("proposes", "cuts", "security", "size", "value_regime", "value_patron"):
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field)[:, ::-1])
 
 

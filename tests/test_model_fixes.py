@@ -103,12 +103,12 @@ def test_patrons_allocate_their_budget_by_value_per_cost_and_fund_in_part():
         q.step(w, s, u[None, t], log)
         _, choice, terms, status, order, funded = next(r for r in log if r[0] == "proposals")
         for k in range(w.n_p):
-            mine = choice.proposes[0] & (choice.power[0] == k)
-            over = mine & (status[0] == q.REFUSED_OVER_BUDGET)
+            mine = choice.proposes[0, :, k]
+            over = mine & (status[0, :, k] == q.REFUSED_OVER_BUDGET)
             left = w.power["budget"][0, k] - s.spent[0, k]
             assert left >= -1e-9
             refusals_with_money_left += int(over.any() and left > 1e-9)
-            part = mine & (funded[0] > 0) & (funded[0] < 1)
+            part = mine & (funded[0, :, k] > 0) & (funded[0, :, k] < 1)
             assert part.sum() <= 1
             partials += int(part.sum())
     assert refusals_with_money_left == 0

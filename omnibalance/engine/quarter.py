@@ -132,7 +132,8 @@ def _replace(w: World, s: State, i: int, mask: np.ndarray, d: Draws, scheduled,
 # 2. threats --------------------------------------------------------------------------------
 def update_threats(w: World, s: State, initial: bool = False) -> None:
     """Pressure, external and internal threat and the hazard components of every regime."""
-    th = threats(exposure=exposure(s.tau, s.stake, s.debt, w.rivalry_to_hegemon, w.hegemon),
+    th = threats(exposure=exposure(s.tau, s.stake, s.debt, s.support, _rival_weight(w, s),
+                                   w.hegemon),
                  ideological_distance=_distance_to_hegemon(w, s), autocracy=s.autocracy,
                  t_in_prev=s.t_in, baseline=baseline(w, s.mandate), growth=s.growth,
                  security_aid=s.protective_aid, p=w.view(2))
@@ -143,6 +144,13 @@ def update_threats(w: World, s: State, initial: bool = False) -> None:
         s.t_in, s.t_ex, hazard_internal=w.at("hazard_internal", 2),
         hazard_external=w.at("hazard_external", 2), hazard_exponent=w.at("hazard_exponent", 2))
     s.hazard = threat.combine_hazards(s.h_in, s.h_ex)
+
+
+def _rival_weight(w: World, s: State) -> np.ndarray:
+    """How far each power's presence in a regime counts as the hegemon's rival's, (n, i, k):
+    its rivalry with the hegemon, or 0 once the regime has cut its tie to it (estranged: its
+    stakes and arms no longer deter, and no longer provoke)."""
+    return np.where(s.estranged, 0.0, w.rivalry_to_hegemon)
 
 
 def _distance_to_hegemon(w: World, s: State) -> np.ndarray:
@@ -159,46 +167,68 @@ def _removals(w: World, s: State, d: Draws, log) -> None:
 
 
 # 4. decisions ------------------------------------------------------------------------------
-class Choice:
-    """Each regime's proposal this quarter, arrays of shape (runs, regimes)."""
+ACTS = 3
+"""Per power: a security deal, an economic deal, a cut of the tie (rules.SECURITY, ECONOMIC,
+CUT). Option o = ACTS * power + act."""
 
-    __slots__ = ("proposes", "power", "security", "size", "credit", "value_regime",
+
+class Choice:
+    """What each regime does with each power this quarter, arrays of shape
+    (runs, regimes, powers): a proposal (``proposes``, with its kind and terms' inputs), a cut
+    of the tie (``cuts``), or nothing."""
+
+    __slots__ = ("proposes", "cuts", "security", "size", "credit", "value_regime",
                  "outside_option", "value_patron", "concession_cap", "main_asset")
 
 
 def options(w: World):
-    """The deal options: for each power a security and an economic deal.
+    """The options: for each power a security deal, an economic deal and a cut of the tie.
 
-    Returns (power of each option, is-security flag, size x M, credit x M), the sizes shaped
-    (runs or 1, 1, options)."""
-    opt_power = np.repeat(np.arange(w.n_p), 2)
-    is_sec = np.tile([True, False], w.n_p)
-    size = np.where(is_sec, w.at("security_deal_size", 3), w.at("economic_deal_size", 3))
+    Returns (power of each option, act of each option, size x M, credit x M), the sizes shaped
+    (runs or 1, 1, options); a cut has size and credit 0."""
+    opt_power = np.repeat(np.arange(w.n_p), ACTS)
+    act = np.tile(np.arange(ACTS), w.n_p)
+    is_sec, is_deal = act == rules.SECURITY, act != rules.CUT
+    size = np.where(is_sec, w.at("security_deal_size", 3),
+                    np.where(is_deal, w.at("economic_deal_size", 3), 0.0))
     credit = size * np.where(is_sec, w.at("security_credit_share", 3),
                              w.at("economic_credit_share", 3))
-    return opt_power, is_sec, size, credit
+    return opt_power, act, size, credit
 
 
 def decide(w: World, s: State) -> Choice:
-    """Value every deal under the world's rule and pick each regime's best, or hold
-    (MODEL.md 3.4). Leaders forecast each option with the model's own threat equations."""
+    """Value every act under the world's rule and choose each regime's portfolio (MODEL.md 3.4;
+    docs/ODD.md 7.4). Leaders forecast each option with the model's own threat equations; a
+    deal's value is weighed by the acceptance the leader expects from that power."""
     p3 = w.view(3)
-    opt_power, is_sec, size, credit = options(w)
+    opt_power, act, size, credit = options(w)
+    is_sec = act == rules.SECURITY
+    is_cut = act == rules.CUT
     tau0, stake0, debt0 = s.tau, s.stake, s.debt                # (n, i, k)
     tau_none = dynamics.tie_next(tau0, 0.0, tie_decay=w.at("tie_decay", 3),
                                  tie_gain=w.at("tie_gain", 3))
     stake_none = stake0 * (1.0 - w.at("stake_depreciation", 3))
-    none_x = exposure(tau_none, stake_none, debt0, w.rivalry_to_hegemon, w.hegemon)
-    # A deal with power k changes only the tie to k and k's stake or claim: its exposure is the
-    # no-deal exposure plus that one change (the same sums, term by term).
-    tie_gain = dynamics.tie_next(tau0[:, :, opt_power], size, tie_decay=p3["tie_decay"],
-                                 tie_gain=p3["tie_gain"]) - tau_none[:, :, opt_power]
+    support_none = s.support * w.at("security_memory", 3)
+    weight = _rival_weight(w, s)
+    none_x = exposure(tau_none, stake_none, debt0, support_none, weight, w.hegemon)
+    # An act with power k changes only the tie to k and k's stake, claim or arms: its exposure
+    # is the no-deal exposure plus that one change (the same sums, term by term).
+    tie_k = tau_none[:, :, opt_power]
+    tie_change = np.where(is_cut, -tie_k, dynamics.tie_next(
+        tau0[:, :, opt_power], size, tie_decay=p3["tie_decay"], tie_gain=p3["tie_gain"]) - tie_k)
+    # A deal with an estranged power makes it a rival presence again; a cut estranges it.
     r2h = w.rivalry_to_hegemon[opt_power]
-    deal_x = Exposure(none_x.rival_ties[..., None] + r2h * tie_gain,
-                      none_x.rival_stakes[..., None] + r2h * size,
-                      none_x.hegemon_tie[..., None] + (opt_power == w.hegemon) * tie_gain)
+    was = weight[:, :, opt_power]
     protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3))
     sec = is_sec.astype(float)
+    d_weight = np.where(is_cut, -was, r2h - was)
+    deal_x = Exposure(
+        none_x.rival_ties[..., None] + r2h * np.where(is_cut, 0.0, tie_change)
+        + d_weight * tie_k,
+        none_x.rival_stakes[..., None] + r2h * size
+        + d_weight * (stake_none + debt0)[:, :, opt_power],
+        none_x.hegemon_tie[..., None] + (opt_power == w.hegemon) * tie_change,
+        none_x.rival_arms[..., None] + r2h * size * sec + d_weight * support_none[:, :, opt_power])
     aid = size * protect[:, :, opt_power] * sec                          # (n, i, o)
     invest = size * (1.0 - sec)
     growth_deal = s.growth[..., None] + p3["investment_growth"] * invest
@@ -213,75 +243,90 @@ def decide(w: World, s: State) -> Choice:
                    t_in_prev=s.t_in[..., None], baseline=base[..., None], p=p3)
     h_now = (s.h_in[..., None], s.h_ex[..., None])
     h_none = (none.h_in[..., None], none.h_ex[..., None])
-    values = RULE_VALUES[w.rule](w, h_now, h_none, (deal.h_in, deal.h_ex), opt_power, is_sec)
+    values = RULE_VALUES[w.rule](w, h_now, h_none, (deal.h_in, deal.h_ex), opt_power, act)
 
     patron_ideology = w.power["ideology"][:, None, opt_power]             # (n, 1, o)
     cost = rules.concession_cost(
         s.autocracy[..., None], np.abs(s.ideology[..., None] - patron_ideology) / 2.0,
         concession_accountability=p3["concession_accountability"],
         concession_ideology=p3["concession_ideology"])
-    values = values + p3["economic_value"] * invest - cost
-    allowed = w.allowed[:, opt_power]                                     # (i, o)
-    best = rules.choose(values, allowed)                                  # (n, i)
-    proposes = (best != rules.HOLD) & s.active(w)
-    o = np.where(best == rules.HOLD, 0, best)
-
+    # Credit is repaid in part within the leader's horizon: that share is a cost to him.
+    repaid = 1.0 - (1.0 - p3["repayment_rate"]) ** p3["horizon"]
+    values = (values + p3["economic_value"] * invest - credit * repaid
+              - np.where(is_cut, 0.0, cost)
+              - rules.lasting_cost(cost, tie_change, concession_upkeep=p3["concession_upkeep"],
+                                   horizon=p3["horizon"]))
+    accept = s.acceptance[:, :, opt_power]
+    expected = np.where(is_cut, values, rules.expected_value(
+        values, accept, refusal_cost=p3["refusal_cost"]))
+    # A cut is possible only of a tie to one of the hegemon's rivals (it appeases the hegemon).
+    allowed = w.allowed[:, opt_power] & np.where(is_cut, r2h > 0, True)
+    allowed = allowed & np.where(is_cut, tau0[:, :, opt_power] > 0, True)
+    n, n_r = s.tau.shape[:2]
+    shape4 = (n, n_r, w.n_p, ACTS)
+    acts = rules.portfolio(expected.reshape(shape4),
+                           np.broadcast_to(allowed, (n, n_r, len(opt_power))).reshape(shape4))
+    active = s.active(w)[None, :, None]
     c = Choice()
-    c.proposes = proposes
-    k = opt_power[o]
-    c.power, c.security = k, is_sec[o]
+    c.proposes = (acts == rules.SECURITY) | (acts == rules.ECONOMIC)
+    c.proposes &= active
+    c.cuts = (acts == rules.CUT) & active
+    # Each power's deal: the chosen one, or (for the log and the outside options) the better
+    # of the two deals with it.
+    deal_v = expected.reshape(shape4)[..., :2]
+    better = np.where(c.proposes, acts, np.argmax(deal_v, axis=-1))      # (n, i, k)
+    o = ACTS * np.arange(w.n_p) + better                                  # option index
+    c.security = better == rules.SECURITY
     c.size = _pick(np.broadcast_to(size, values.shape), o)
     c.credit = _pick(np.broadcast_to(credit, values.shape), o)
     c.value_regime = _pick(values, o)
-    c.outside_option = rules.outside_option(values, allowed, opt_power, o)
+    # The regime's best alternative to a deal with k: its best expected deal with another power.
+    best_deal = np.where(w.allowed[None], deal_v.max(axis=-1), -np.inf)   # (n, i, k)
+    others = np.where(np.eye(w.n_p, dtype=bool), -np.inf, best_deal[..., None, :])
+    c.outside_option = np.maximum(0.0, others.max(axis=-1))
 
-    p2 = w.view(2)
-    h_true_none = threat.combine_hazards(none.h_in, none.h_ex)
+    h_true_none = threat.combine_hazards(none.h_in, none.h_ex)[..., None]
     h_true_deal = threat.combine_hazards(_pick(deal.h_in, o), _pick(deal.h_ex, o))
-    offered = np.where(c.security[..., None], ~ECONOMIC_ASSETS, ECONOMIC_ASSETS)   # (n, i, a)
+    offered = np.where(c.security[..., None], ~ECONOMIC_ASSETS, ECONOMIC_ASSETS)  # (n,i,k,a)
     # Returns on economic assets (energy stakes, market) fall in recession (ODD 7.5).
     returns = np.where(ECONOMIC_ASSETS & (s.growth < 0.0)[..., None],
-                       w.at("recession_returns", 3), 1.0)
-    interest = w.interest[np.arange(w.n)[:, None], k]                    # (n, i, a)
-    weighted = w.at("access_value", 3) * interest * w.assets * returns
+                       w.at("recession_returns", 3), 1.0)[:, :, None, :]
+    interest = w.interest[:, None, :, :]                                   # (n, 1, k, a)
+    weighted = w.at("access_value", 4) * interest * w.assets[:, :, None, :] * returns
     asset_value = (weighted * offered).sum(axis=-1)
+    sunk_weight = w.power["sunk_weight"][:, None, :]
     c.value_patron = bargaining.patron_value(
-        asset_value=asset_value, denial_value=_denial_value(w, s, k),
-        credit=c.credit, repayment_share=_expected_repayment(w, s),
-        sunk_weight=_per_power(w, "sunk_weight", k),
-        stake=_pick(stake0, k) + _pick(debt0, k),
-        survival_gain=(threat.survival(h_true_deal, p2["stake_horizon"])
-                       - threat.survival(h_true_none, p2["stake_horizon"])),
-        size=c.size, fall_probability=1.0 - threat.survival(h_true_deal, p2["horizon"]))
+        asset_value=asset_value, denial_value=_denial_value(w, s),
+        credit=c.credit, repayment_share=_expected_repayment(w, s)[..., None],
+        sunk_weight=sunk_weight, stake=stake0 + debt0,
+        survival_gain=(threat.survival(h_true_deal, p3["stake_horizon"])
+                       - threat.survival(h_true_none, p3["stake_horizon"])),
+        size=c.size, fall_probability=1.0 - threat.survival(h_true_deal, p3["horizon"]))
     # The cap on further concessions: the assets the deal does not already open.
     c.concession_cap = (weighted * ~offered).sum(axis=-1)
     c.main_asset = np.argmax(np.where(offered, weighted, -1.0), axis=-1)
-    to_k = proposes[..., None] & (np.arange(w.n_p) == k[..., None])
-    s.first_proposal[to_k & (s.first_proposal < 0)] = s.t
-    s.first_security[to_k & c.security[..., None] & (s.first_security < 0)] = s.t
+    s.first_proposal[c.proposes & (s.first_proposal < 0)] = s.t
+    s.first_security[c.proposes & c.security & (s.first_security < 0)] = s.t
     return c
 
 
 def _pick(a: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``a[n, i, index[n, i]]``: the entry of the last axis each regime chose."""
-    flat = a.reshape(-1, a.shape[-1])
-    return flat[np.arange(flat.shape[0]), index.reshape(-1)].reshape(index.shape)
+    """The entry of ``a``'s last axis that ``index`` names: ``a[n, i, index[n, i]]`` when
+    ``index`` has one axis fewer than ``a``, else ``a[n, i, index[n, i, k]]`` for every k."""
+    if index.ndim == a.ndim - 1:
+        return np.take_along_axis(a, index[..., None], axis=-1)[..., 0]
+    return np.take_along_axis(a, index, axis=-1)
 
 
-def _per_power(w: World, name: str, k: np.ndarray) -> np.ndarray:
-    """Power field ``name`` of power ``k[n, i]``."""
-    return w.power[name][np.arange(w.n)[:, None], k]
-
-
-def _denial_value(w: World, s: State, k: np.ndarray) -> np.ndarray:
-    """Value to power ``k`` of denying its rivals this client (x M): rivalry-weighted, higher
-    in a rival's own region and where the regime is tied to that rival. ``denial_weight`` is
-    an absolute amount (US$M per deal), divided by M_i: denying a rival a client is not worth
-    more because the client's army is bigger."""
+def _denial_value(w: World, s: State) -> np.ndarray:
+    """Value to each power of denying its rivals this client (x M), (n, i, k): rivalry-weighted,
+    higher in a rival's own region and where the regime is tied to that rival.
+    ``denial_weight`` is an absolute amount (US$M per deal), divided by M_i: denying a rival a
+    client is not worth more because the client's army is bigger."""
     stake_q = w.power["regional_stake"][:, None, :] + s.tau                # (n, i, q)
     rivals = w.rivalry * (1.0 - np.eye(w.n_p))                             # (k, q), q != k
-    usd = w.at("denial_weight", 2) * _pick(stake_q @ rivals.T, k)
-    return usd / w.regime["military_budget"]
+    usd = w.at("denial_weight", 3) * (stake_q @ rivals.T)
+    return usd / w.regime["military_budget"][..., None]
 
 
 def _expected_repayment(w: World, s: State) -> np.ndarray:
@@ -290,22 +335,23 @@ def _expected_repayment(w: World, s: State) -> np.ndarray:
         debt_scale=w.at("debt_scale", 2))
 
 
-def _omnibalance(w, h_now, h_none, h_deal, opt_power, is_sec):
+def _omnibalance(w, h_now, h_none, h_deal, opt_power, act):
     p = w.view(3)
     return rules.omnibalance_values(h_now, h_none, h_deal, omega=p["omega"],
                                     office_value=p["office_value"], horizon=p["horizon"])
 
 
-def _balance_of_threat(w, h_now, h_none, h_deal, opt_power, is_sec):
+def _balance_of_threat(w, h_now, h_none, h_deal, opt_power, act):
     p = w.view(3)
     return rules.balance_of_threat_values(h_now, h_none, h_deal, office_value=p["office_value"],
                                           horizon=p["horizon"])
 
 
 def _threat_blind(target_of):
-    def values(w, h_now, h_none, h_deal, opt_power, is_sec):
+    def values(w, h_now, h_none, h_deal, opt_power, act):
         target = target_of(w)                                              # (n, i)
-        return rules.fixed_alignment_values(opt_power == target[..., None], is_sec,
+        return rules.fixed_alignment_values(opt_power == target[..., None],
+                                            act == rules.SECURITY,
                                             alignment_value=w.at("alignment_value", 3))
     return values
 
@@ -315,8 +361,10 @@ RULE_VALUES = {
     "balance_of_threat": _balance_of_threat,
     "balance_of_power": _threat_blind(lambda w: rules.balance_of_power_target(
         w.power["capability"][:, None, :], w.rivalry, w.allowed)),
-    "bandwagon": _threat_blind(lambda w: rules.strongest(
-        w.power["capability"][:, None, :], w.allowed)),
+    # Bandwagoning: align with the threatening power -- here the hegemon, the only power that
+    # pressures regimes (Walt 1987, ch. 2; Schweller 1994).
+    "bandwagon": _threat_blind(lambda w: np.where(
+        w.allowed[None, :, w.hegemon], w.hegemon, -1) * np.ones((w.n, 1), dtype=int)),
 }
 """The rule registry: name -> the threat (or alignment) value of every option, (n, i, o)."""
 
@@ -325,60 +373,80 @@ RULE_VALUES = {
 def _negotiate(w: World, s: State, c: Choice, log) -> None:
     p = w.view(3)
     terms = bargaining.nash_split(c.value_regime, c.value_patron, c.outside_option,
-                                  beta=w.at("beta", 2), concession_cap=c.concession_cap)
-    cost = c.size * w.regime["military_budget"]                            # US$M
+                                  beta=w.at("beta", 3), concession_cap=c.concession_cap)
+    cost = c.size * w.regime["military_budget"][..., None]                 # US$M, (n, i, k)
     remaining = w.power["budget"].copy()                                  # (n, k)
-    # A power with a binding budget funds the proposals it accepts in order of net value per
-    # US$ of aid, the last one in part: the allocation that maximises its total value (the
-    # fractional knapsack). Ties keep regime order.
+    # Each power funds the proposals it accepts, from every regime of the region, in order of
+    # net value per US$ of aid, the last one in part: the allocation that maximises its total
+    # value (the fractional knapsack). Ties keep regime order.
+    want_all = c.proposes & terms.accepted
     value_per_cost = np.divide(terms.patron_payoff, cost, out=np.zeros_like(cost),
                                where=cost > 0)
-    key = np.where(c.proposes & terms.accepted, -value_per_cost, np.inf)
-    order = np.argsort(key, axis=1, kind="stable")
+    key = np.where(want_all, -value_per_cost, np.inf)
+    order = np.argsort(key, axis=1, kind="stable")                        # (n, j, k)
     status = np.where(c.proposes, REFUSED_NOT_WORTH, -1)
-    funded = np.zeros((w.n, w.n_r))
-    rows = np.arange(w.n)
+    funded = np.zeros((w.n, w.n_r, w.n_p))
+    rows, cols = np.arange(w.n)[:, None], np.arange(w.n_p)[None, :]
     for j in range(w.n_r):
-        i = order[:, j]
-        k = c.power[rows, i]
-        want = c.proposes[rows, i] & terms.accepted[rows, i]
+        i = order[:, j, :]                                                # (n, k)
+        want = want_all[rows, i, cols]
+        c_ij = cost[rows, i, cols]
         part = np.where(want, np.minimum(1.0, np.divide(
-            remaining[rows, k], cost[rows, i], out=np.ones(w.n), where=cost[rows, i] > 0)),
-            0.0)
-        remaining[rows, k] -= part * cost[rows, i]
-        funded[rows, i] = part
-        status[rows[want], i[want]] = np.where(part[want] > 0, ACCEPTED, REFUSED_OVER_BUDGET)
+            remaining, c_ij, out=np.ones_like(c_ij), where=c_ij > 0)), 0.0)
+        remaining -= part * c_ij
+        funded[rows, i, cols] = part
+        st = status[rows, i, cols]
+        status[rows, i, cols] = np.where(want, np.where(part > 0, ACCEPTED, REFUSED_OVER_BUDGET),
+                                         st)
     s.spent = w.power["budget"] - remaining
-    deal = status == ACCEPTED                                             # (n, i)
-    to_k = deal[..., None] & (np.arange(w.n_p) == c.power[..., None])     # (n, i, k)
-    deal_size = np.where(to_k, (funded * c.size)[..., None], 0.0)
-    credit = np.where(to_k, (funded * c.credit)[..., None], 0.0)
-    s.share = np.where(to_k, terms.regime_share[..., None], s.share)
-    s.aid_security = np.where(c.security[..., None], deal_size, 0.0)
-    s.aid_economic = np.where(c.security[..., None], 0.0, deal_size)
+    deal = status == ACCEPTED                                             # (n, i, k)
+    s.acceptance = rules.acceptance_next(s.acceptance, c.proposes, funded,
+                                         acceptance_learning=p["acceptance_learning"],
+                                         forgetting=p["tie_decay"])
+    deal_size = np.where(deal, funded * c.size, 0.0)
+    # Terms move aid and credit (ODD 7.5): a discount (transfer < 0) is taken off the credit,
+    # cheap arms and easy credit; a further concession (transfer > 0) opens more access, which
+    # becomes part of the patron's stake.
+    transfer = np.where(deal, funded * terms.transfer, 0.0)
+    credit = np.where(deal, np.maximum(0.0, funded * c.credit + np.minimum(transfer, 0.0)), 0.0)
+    s.share = np.where(deal, terms.regime_share, s.share)
+    s.aid_security = np.where(c.security, deal_size, 0.0)
+    s.aid_economic = np.where(c.security, 0.0, deal_size)
     if log is not None:
         log.append(("proposals", c, terms, status, order, funded))
 
     s.tau = dynamics.tie_next(s.tau, deal_size, tie_decay=p["tie_decay"],
                               tie_gain=p["tie_gain"])
+    # A cut tie (to placate the hegemon) is gone at once; the patron's sunk stake and the debt
+    # owed to it remain.
+    s.tau = np.where(c.cuts, 0.0, s.tau)
+    # The power whose tie was cut expects no loyalty: the leader expects refusals from it until
+    # that is forgotten (at the rate ties decay), so a cut is not undone the next quarter.
+    s.acceptance = np.where(c.cuts, 0.0, s.acceptance)
+    s.estranged = np.where(c.cuts, True, s.estranged & ~deal)
+    if log is not None and c.cuts.any():
+        log.append(("cuts", c.cuts.copy()))
     factor = np.where(s.growth < 0.0, w.at("recession_repayment", 2), 1.0)[..., None]
-    s.debt, _ = dynamics.debt_next(s.debt, credit, factor, repayment_rate=p["repayment_rate"])
-    s.stake = dynamics.stake_next(s.stake, deal_size - credit,
+    s.debt, payment = dynamics.debt_next(s.debt, credit, factor,
+                                         repayment_rate=p["repayment_rate"])
+    s.stake = dynamics.stake_next(s.stake, deal_size - credit + np.maximum(transfer, 0.0),
                                   stake_depreciation=p["stake_depreciation"])
     s.support = dynamics.security_support_next(s.support, s.aid_security,
                                                security_memory=p["security_memory"])
     protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3))
     s.protective_aid = (s.aid_security * protect).sum(axis=-1)
-    s.growth = s.growth + w.at("investment_growth", 2) * s.aid_economic.sum(axis=-1)
+    # Investment adds growth; debt service takes it away at the same rate (ODD 7.6).
+    s.growth = s.growth + w.at("investment_growth", 2) * (s.aid_economic.sum(axis=-1)
+                                                         - payment.sum(axis=-1))
 
 
 # 7. classification -------------------------------------------------------------------------
 def _classify(w: World, s: State, log) -> None:
     p = w.view(3)
-    new = dynamics.classify(s.tau, dynamics.dependence(s.support), s.share,
+    new = dynamics.classify(s.tau, dynamics.dependence(s.support), s.share, s.support,
                             pc_tie=p["pc_tie"], partnership_tie=p["partnership_tie"],
-                            pc_dependence=p["pc_dependence"], pc_share=p["pc_share"]
-                            ).astype(np.int8)
+                            pc_dependence=p["pc_dependence"], pc_share=p["pc_share"],
+                            pc_support_min=p["pc_support_min"]).astype(np.int8)
     if log is not None:
         log.append(("classes", s.klass.copy(), new))
     s.klass = new

@@ -51,6 +51,12 @@ class State:
         self.share = np.ones(shape)
         self.aid_security = np.zeros(shape)
         self.aid_economic = np.zeros(shape)
+        self.acceptance = np.ones(shape)
+        """The leader's expected acceptance of a proposal by each power, learned from answers
+        (rules.acceptance_next); leaders start by expecting a yes (they move first)."""
+        self.estranged = np.zeros(shape, dtype=bool)
+        """The regime cut its tie to this power (to placate the hegemon) and has made no deal
+        with it since: the power's stakes and arms no longer count as a rival presence."""
         self.klass = np.zeros(shape, dtype=np.int8)
         self.spent = np.zeros((n, n_p))
         """US$M each power committed this quarter; never above its budget."""

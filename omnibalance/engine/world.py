@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, unknown_key
-from ..params import ASSET_KINDS, PARAMETERS, POWER_FIELDS, REGIME_FIELDS, RULES, defaults
+from ..params import ASSET_KINDS, PARAMETERS, POWER_FIELDS, REGIME_FIELDS, RULES, rule_defaults
 from ..scenario import Scenario
 
 ECONOMIC_ASSETS = np.isin(ASSET_KINDS, ("energy", "market"))
@@ -98,7 +98,7 @@ def build_world(case: Scenario, rule: str, overrides: Sequence[Mapping[str, Any]
     columns = _columns(overrides, n)
     n = n if n is not None else (len(next(iter(columns.values()))) if columns else
                                  (len(overrides) if isinstance(overrides, Sequence) else 1))
-    base = defaults() | dict(case.parameters)
+    base = rule_defaults(rule) | dict(case.parameters)
     g: dict[str, Any] = {k: float(v) for k, v in base.items()}
     regime = {f: np.array([[r.values[f] for r in case.regimes]] * n, dtype=float)
               for f in REGIME_FIELDS}

@@ -43,15 +43,18 @@ def dependence(support):
     return np.divide(support, total, out=np.zeros_like(support), where=total > 0)
 
 
-def classify(tau, dependence_share, bargaining_share, *, pc_tie, partnership_tie,
-             pc_dependence, pc_share):
+def classify(tau, dependence_share, bargaining_share, support=np.inf, *, pc_tie,
+             partnership_tie, pc_dependence, pc_share, pc_support_min=0.0):
     """Classify each regime-power pair from ties and dependence only (debt stays an outcome).
 
-    ``patron_client``: a strong tie, most security support from this patron, and a low
-    bargaining share; ``partnership``: a moderate tie without that dependence; ``none``.
+    ``patron_client``: a strong tie, most security support from this patron -- and at least
+    ``pc_support_min`` of it in absolute terms, so that one small deal with nobody else
+    supplying is not dependence -- and a low bargaining share; ``partnership``: a moderate tie
+    without that dependence; ``none``.
     """
     tau = np.asarray(tau)
     pc = ((tau >= pc_tie) & (np.asarray(dependence_share) >= pc_dependence)
+          & (np.asarray(support) >= pc_support_min)
           & (np.asarray(bargaining_share) <= pc_share))
     partner = tau >= partnership_tie
     return np.where(pc, PATRON_CLIENT, np.where(partner, PARTNERSHIP, NONE))

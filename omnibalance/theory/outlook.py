@@ -40,12 +40,16 @@ class Exposure(NamedTuple):
     """Rivals' sunk stakes plus the debt owed to them, rivalry-weighted (x M)."""
     hegemon_tie: np.ndarray
     """The tie to the hegemon itself (it appeases the hegemon)."""
+    rival_arms: np.ndarray
+    """Arms the hegemon's rivals delivered (discounted security support), rivalry-weighted (x M)."""
 
 
-def exposure(tau, stake, debt, rivalry_to_hegemon, hegemon) -> Exposure:
-    """A regime's :class:`Exposure` from its per-power ties, stakes and debts (last axis)."""
+def exposure(tau, stake, debt, support, rivalry_to_hegemon, hegemon) -> Exposure:
+    """A regime's :class:`Exposure` from its per-power ties, stakes, debts and security support
+    (last axis)."""
     return Exposure((tau * rivalry_to_hegemon).sum(axis=-1),
-                    ((stake + debt) * rivalry_to_hegemon).sum(axis=-1), tau[..., hegemon])
+                    ((stake + debt) * rivalry_to_hegemon).sum(axis=-1), tau[..., hegemon],
+                    (support * rivalry_to_hegemon).sum(axis=-1))
 
 
 def threats(*, exposure: Exposure, ideological_distance, autocracy, t_in_prev, baseline,
@@ -61,8 +65,9 @@ def threats(*, exposure: Exposure, ideological_distance, autocracy, t_in_prev, b
         pressure_autocracy=p["pressure_autocracy"], pressure_rival_ties=p["pressure_rival_ties"],
         appeasement=p["appeasement"])
     opp, direct = split_pressure(pressure, opposition_backing=p["opposition_backing"])
-    det = deterrence(exposure.rival_ties, exposure.rival_stakes,
-                     deterrence_ties=p["deterrence_ties"], deterrence_stakes=p["deterrence_stakes"])
+    det = deterrence(exposure.rival_ties, exposure.rival_stakes, exposure.rival_arms,
+                     deterrence_ties=p["deterrence_ties"], deterrence_stakes=p["deterrence_stakes"],
+                     deterrence_arms=p["deterrence_arms"])
     t_ex = external_threat(direct, det)
     t_in = internal_threat_next(
         t_in_prev, baseline, growth, opp, security_aid, threat_reversion=p["threat_reversion"],

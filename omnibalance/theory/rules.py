@@ -114,6 +114,55 @@ def fixed_alignment_values(is_target, is_security, *, alignment_value):
     return alignment_value * (np.asarray(is_target) & np.asarray(is_security))
 
 
+SECURITY, ECONOMIC, CUT = 0, 1, 2
+"""The three things a regime can do with each power in a quarter (besides nothing): propose a
+security deal, propose an economic deal, or cut its tie to it (appeasing the hegemon)."""
+
+
+def expected_value(value, acceptance, *, refusal_cost):
+    """What a proposal is worth before the answer: the value of the deal if accepted, times
+    the leader's expected acceptance, less the face a public refusal costs (x M)."""
+    return acceptance * value - (1.0 - acceptance) * refusal_cost
+
+
+def lasting_cost(cost, tie_change, *, concession_upkeep, horizon):
+    """The domestic cost, over the planning horizon, of a change in the tie to a patron.
+
+    Concessions do not end with the deal: while a tie lasts the leader keeps paying a share
+    ``concession_upkeep`` of its concession cost each quarter (votes given, access granted,
+    the patron's presence). A new leader inherits the tie and pays at *his* cost, so a
+    pro-US successor pays more for a Russian tie than the leader who made it.
+    """
+    return horizon * concession_upkeep * cost * tie_change
+
+
+def portfolio(values, allowed):
+    """What the regime does with each power: the best of its three acts, if it beats doing
+    nothing (0), else HOLD.
+
+    ``values`` (..., powers, 3): expected value of a security deal, an economic deal and a cut
+    with each power; ``allowed`` broadcasts to it. A regime may deal with several powers in
+    one quarter (hedging) and cut some ties while renewing others (David 1991: align against
+    the primary threat, appease the secondary).
+    """
+    v = np.where(allowed, values, -np.inf)
+    best = np.argmax(v, axis=-1)
+    beats = np.take_along_axis(v, best[..., None], axis=-1)[..., 0] > 0.0
+    return np.where(beats, best, HOLD)
+
+
+def acceptance_next(acceptance, asked, funded, *, acceptance_learning, forgetting):
+    """The leader's expected acceptance by each power after this quarter's answers.
+
+    A proposal's answer (the share of it funded: 1 accepted, 0 refused) moves the expectation a
+    share ``acceptance_learning`` of the way; without a proposal, past refusals are forgotten
+    at rate ``forgetting`` (the expectation drifts back to 1: leaders move first).
+    """
+    learned = acceptance + acceptance_learning * (funded - acceptance)
+    forgotten = 1.0 - (1.0 - acceptance) * (1.0 - forgetting)
+    return np.where(asked, learned, forgotten)
+
+
 def choose(values, allowed):
     """The index of the best allowed option if it beats holding (value 0), else HOLD.
 

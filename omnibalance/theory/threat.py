@@ -32,14 +32,18 @@ def split_pressure(pressure, *, opposition_backing):
     return opposition_backing * pressure, (1.0 - opposition_backing) * pressure
 
 
-def deterrence(rival_ties, rival_stakes, *, deterrence_ties, deterrence_stakes):
+def deterrence(rival_ties, rival_stakes, rival_arms=0.0, *, deterrence_ties, deterrence_stakes,
+               deterrence_arms=0.0):
     """Share of the hegemon's direct pressure that rivals' presence deters, in [0, 1).
 
     ``rival_ties`` are the regime's ties to the hegemon's rivals weighted by their rivalry with it;
-    ``rival_stakes`` their investment plus debt owed, in annual military budgets. Saturating:
-    a first rival foothold deters most.
+    ``rival_stakes`` their investment plus debt owed, in annual military budgets; ``rival_arms``
+    the arms they delivered (discounted security support, x M): an armed regime is costlier to
+    coerce (Walt 1987: offensive capability counts against an external threat). Saturating: a
+    first rival foothold deters most.
     """
-    return 1.0 - np.exp(-(deterrence_ties * rival_ties + deterrence_stakes * rival_stakes))
+    return 1.0 - np.exp(-(deterrence_ties * rival_ties + deterrence_stakes * rival_stakes
+                          + deterrence_arms * rival_arms))
 
 
 def external_threat(direct_pressure, deterrence_share):

@@ -34,6 +34,10 @@ already in units of annual military budgets)."""
 END_WINDOW = 8
 """Quarters over which an end state is read (pattern 5a): a class held in most of the last two
 years, not in one quarter, which could fall between two deals of a periodic cycle."""
+CLASS_WINDOW = 4
+"""Quarters over which a class is read at a date (patterns 2-4): a pair "is" in a class at a
+date when it held that class in at least half of the year ending there, so that a tie that
+dips between two deals, or one lucky quarter, does not decide a criterion."""
 PATRON = "RUS"
 """The patron the Latin American patterns are about (Valley's essay)."""
 
@@ -96,38 +100,40 @@ CRITERIA: tuple[Criterion, ...] = (
         "there. A majority of paired runs shows the mechanism, not noise."),
     Criterion(
         "2a", 2, "Nicaragua is in a patron-client tie with Russia by 2016 Q4",
-        "nicaragua_2007: share of runs with a patron-client classification of NIC-RUS in some "
-        "quarter up to 2016 Q4",
+        "nicaragua_2007: share of runs in which NIC-RUS is patron-client in at least half of "
+        "some year ending by 2016 Q4",
         "proportion", ">=", 0.75,
         "MODEL.md 6.2; the essay's Russian credit for arms against a ~$79M budget (2016)."),
     Criterion(
         "2b", 2, "Venezuela is in a patron-client tie with Russia by 2012 Q4",
-        "venezuela_2007: share of runs with a patron-client classification of VEN-RUS in some "
-        "quarter up to 2012 Q4",
+        "venezuela_2007: share of runs in which VEN-RUS is patron-client in at least half of "
+        "some year ending by 2012 Q4",
         "proportion", ">=", 0.75,
         "MODEL.md 6.2; the essay's military cooperation from 2008 and Russian credit."),
     Criterion(
         "3a", 3, "Venezuela's tie with Russia survives Maduro's recession",
-        "venezuela_2007: among runs with a VEN-RUS tie (partnership or patron-client) in 2012 "
-        "Q4, share with a tie still present in 2020 Q4",
+        "venezuela_2007: among runs with a VEN-RUS tie (partnership or patron-client) over the "
+        "year ending 2012 Q4, share with a tie still held over the year ending 2020 Q4 (a tie "
+        "is held over a year when present in at least half of its quarters)",
         "proportion", ">=", 0.80,
         "MODEL.md 6.3; the essay: Russia kept lending and restructuring after 2013."),
     Criterion(
         "3b", 3, "Without sunk weight the tie breaks at least three times as often",
         "venezuela_2007 with powers.RUS.sunk_weight = 0 against the default, same seeds: ratio "
-        "of the break rates (tie present in 2012 Q4, absent in 2020 Q4)",
+        "of the break rates (tie held over the year to 2012 Q4, not over the year to 2020 Q4)",
         "ratio", ">=", 3.0,
         "The essay's reason Russia stays: billions sunk in Venezuelan oil. The whole interval "
         "above 3 means the two break rates' intervals are far apart."),
     Criterion(
         "4a", 4, "Argentina forms a partnership with Russia under Kirchner",
-        "argentina_2007: share of runs with an ARG-RUS partnership in some quarter before "
-        "Macri takes office (2015 Q4)",
+        "argentina_2007: share of runs with an ARG-RUS partnership in at least half of some year "
+        "before Macri takes office (2015 Q4)",
         "proportion", ">", 0.5,
         "MODEL.md 6.4 ('in most runs'): the essay's close but limited Kirchner period."),
     Criterion(
         "4b", 4, "The Argentine tie ends after the 2015 change of leader",
-        "argentina_2007: among runs with an ARG-RUS tie in 2015 Q3, share with no tie in 2017 Q4",
+        "argentina_2007: among runs with an ARG-RUS tie held over the year ending 2015 Q3, share "
+        "with no tie held over the year ending 2017 Q4",
         "proportion", ">=", 0.90,
         "MODEL.md 6.4; the essay: Macri's election returned Argentina to the US camp."),
     Criterion(
@@ -211,29 +217,43 @@ def extract_region(rec: RunRecord) -> dict:
                 within=bool(f <= rec.enters[focus] + FIRST_MOVE_WINDOW - 1))
 
 
-def _tie(rec, rid, date):
-    return int(rec.klass[min(rec.step_of(date), len(rec.klass) - 1), rec.r(rid), rec.p(PATRON)])
+def _held(series: np.ndarray) -> np.ndarray:
+    """Per quarter t: the boolean ``series`` held in at least half of the CLASS_WINDOW quarters
+    ending at t (fewer at the start of the run)."""
+    c = np.cumsum(np.concatenate([[0], series.astype(int)]))
+    t = np.arange(1, len(series) + 1)
+    lo = np.maximum(0, t - CLASS_WINDOW)
+    return (c[t] - c[lo]) * 2 >= (t - lo)
+
+
+def _pair(rec, rid) -> np.ndarray:
+    return rec.klass[:, rec.r(rid), rec.p(PATRON)]
+
+
+def _tie(rec, rid, date) -> bool:
+    """A tie (partnership or patron-client) held over the year ending at ``date``."""
+    return bool(_held(_pair(rec, rid) > 0)[min(rec.step_of(date), len(rec.klass) - 1)])
+
+
+def _pc_by(rec, rid, date) -> bool:
+    """A patron-client tie held over some year ending by ``date``."""
+    return bool(_held(_pair(rec, rid) == 2)[: rec.step_of(date) + 1].any())
 
 
 def extract_nicaragua(rec: RunRecord) -> dict:
-    t = rec.step_of("2016Q4")
-    return dict(pc_by=bool((rec.klass[: t + 1, rec.r("NIC"), rec.p(PATRON)] == 2).any()),
-                **end_pairs(rec))
+    return dict(pc_by=_pc_by(rec, "NIC", "2016Q4"), **end_pairs(rec))
 
 
 def extract_venezuela(rec: RunRecord) -> dict:
-    t = rec.step_of("2012Q4")
-    return dict(pc_by=bool((rec.klass[: t + 1, rec.r("VEN"), rec.p(PATRON)] == 2).any()),
-                present12=_tie(rec, "VEN", "2012Q4") > 0,
-                present20=_tie(rec, "VEN", "2020Q4") > 0, **end_pairs(rec))
+    return dict(pc_by=_pc_by(rec, "VEN", "2012Q4"), present12=_tie(rec, "VEN", "2012Q4"),
+                present20=_tie(rec, "VEN", "2020Q4"), **end_pairs(rec))
 
 
 def extract_argentina(rec: RunRecord) -> dict:
     macri = rec.step_of("2015Q4")
-    return dict(partner_kirchner=bool((rec.klass[:macri, rec.r("ARG"), rec.p(PATRON)] == 1)
-                                      .any()),
-                present15=_tie(rec, "ARG", "2015Q3") > 0,
-                ended17=_tie(rec, "ARG", "2017Q4") == 0, **end_pairs(rec))
+    return dict(partner_kirchner=bool(_held(_pair(rec, "ARG") == 1)[:macri].any()),
+                present15=_tie(rec, "ARG", "2015Q3"),
+                ended17=not _tie(rec, "ARG", "2017Q4"), **end_pairs(rec))
 
 
 def extract_bolivia(rec: RunRecord) -> dict:

@@ -28,22 +28,25 @@ from typing import Any
 
 import numpy as np
 
-from ..params import PARAMETERS, RULES
+from ..params import PARAMETERS, RULES, prior_box, rule_defaults
 from . import patterns, stats
 from .runner import cases, run_seed
 from .simulate import simulate_many
 
 
-def prior_names() -> list[str]:
-    """Global parameters with a declared prior range."""
-    return [n for n, p in PARAMETERS.items() if p.prior is not None]
+def prior_names(rule: str = "omnibalance") -> list[str]:
+    """Global parameters with a declared prior range under ``rule``."""
+    return list(prior_box(rule))
 
 
-def design(kind: str, points: int, seed: int) -> list[dict[str, float]]:
-    """The design points: one dict of parameter values per point."""
-    names = prior_names()
-    lows = np.array([PARAMETERS[n].prior[0] for n in names])
-    highs = np.array([PARAMETERS[n].prior[1] for n in names])
+def design(kind: str, points: int, seed: int, rule: str = "omnibalance",
+           box: dict[str, tuple[float, float]] | None = None) -> list[dict[str, float]]:
+    """The design points over ``box`` (default: ``rule``'s prior box): one dict of parameter
+    values per point. The same seed gives the same unit hypercube for every rule."""
+    box = box if box is not None else prior_box(rule)
+    names = list(box)
+    lows = np.array([box[n][0] for n in names])
+    highs = np.array([box[n][1] for n in names])
     if kind == "oat":
         out = []
         for j, n in enumerate(names):
@@ -83,7 +86,8 @@ def _job(args) -> tuple[str, str, list[dict]]:
     """One case under one rule at every design point: the per-run observations, point-major."""
     case, rule, points, replications, seed = args
     names = sorted({k for p in points for k in p})
-    cols: dict[str, Any] = {k: np.repeat([p.get(k, PARAMETERS[k].default) for p in points],
+    centre = rule_defaults(rule)
+    cols: dict[str, Any] = {k: np.repeat([p.get(k, centre[k]) for p in points],
                                          replications) for k in names}
     cols |= {k: v for k, v in case.overrides.items()}
     seeds = [run_seed(seed, case, rep) for _ in points for rep in range(replications)]
@@ -92,13 +96,14 @@ def _job(args) -> tuple[str, str, list[dict]]:
 
 
 def run(*, kind: str = "lhs", points: int = 64, replications: int = 20, seed: int = 0,
-        rules: tuple[str, ...] = RULES, workers: int = 1,
-        progress: bool = False) -> list[PointResult]:
-    """Every criterion at every design point under every rule."""
+        rules: tuple[str, ...] = RULES, workers: int = 1, progress: bool = False,
+        boxes: dict[str, list[dict[str, float]]] | None = None) -> list[PointResult]:
+    """Every criterion at every design point under every rule; each rule's points sample its
+    own prior box (around its own calibrated values), or are the given ``boxes[rule]``."""
     from ..sweep.executors import InProcess, LocalPool
 
-    box = design(kind, points, seed)
-    jobs = [(c, rule, box, replications, seed) for rule in rules for c in cases()]
+    boxes = boxes or {rule: design(kind, points, seed, rule) for rule in rules}
+    jobs = [(c, rule, boxes[rule], replications, seed) for rule in rules for c in cases()]
     obs: dict[str, dict[str, list]] = {r: {} for r in rules}
     t0 = time.monotonic()
     executor = InProcess() if workers <= 1 else LocalPool(workers)
@@ -114,7 +119,7 @@ def run(*, kind: str = "lhs", points: int = 64, replications: int = 20, seed: in
         print(file=sys.stderr)
     out = []
     for rule in rules:
-        for j, values in enumerate(box):
+        for j, values in enumerate(boxes[rule]):
             at = {k: v[j * replications:(j + 1) * replications] for k, v in obs[rule].items()}
             results = patterns.evaluate(rule, at, seed=seed)
             out.append(PointResult(j, values, rule, {r.criterion.id: r.verdict
@@ -178,7 +183,7 @@ def write(results: list[PointResult], folder: Path, *, kind: str, replications: 
         ids = list(results[0].verdicts)
         w.writerow(["rule", "point", *names, *ids, "all_pass"])
         for r in results:
-            w.writerow([r.rule, r.point, *[r.values.get(n, PARAMETERS[n].default)
+            w.writerow([r.rule, r.point, *[r.values.get(n, rule_defaults(r.rule)[n])
                                            for n in names],
                         *[r.verdicts[c] for c in ids], r.all_pass])
     return {"markdown": md, "points": points}

@@ -80,12 +80,13 @@ def _job(args) -> tuple[str, str, int, list[dict]]:
                                    simulate_many(case.scenario, rule, over, seeds)]
 
 
-def prior_columns(replications: int, seed: int) -> dict[str, np.ndarray]:
-    """One parameter point per replication, a Latin hypercube over the declared prior box:
-    replication ``rep`` of every case and rule uses point ``rep``."""
+def prior_columns(replications: int, seed: int, rule: str = "omnibalance"
+                  ) -> dict[str, np.ndarray]:
+    """One parameter point per replication, a Latin hypercube over ``rule``'s prior box:
+    replication ``rep`` of every case uses point ``rep``."""
     from .robustness import design
 
-    points = design("lhs", replications, seed)
+    points = design("lhs", replications, seed, rule)
     return {k: np.array([p[k] for p in points]) for k in points[0]}
 
 
@@ -99,10 +100,10 @@ def run_all(replications: int = 200, *, workers: int = 1, seed: int = 0,
     """
     from ..sweep.executors import InProcess, LocalPool
 
-    params = dict(params or {})
-    if prior:
-        params = prior_columns(replications, seed) | params
-    jobs = [(c, rule, a, min(a + BLOCK, replications), seed, params) for rule in rules
+    given = dict(params or {})
+    per_rule = {rule: (prior_columns(replications, seed, rule) | given) if prior else given
+                for rule in rules}
+    jobs = [(c, rule, a, min(a + BLOCK, replications), seed, per_rule[rule]) for rule in rules
             for c in cases() for a in range(0, replications, BLOCK)]
     out: dict[str, dict[str, list]] = {r: {c.key: [None] * replications for c in cases()}
                                        for r in rules}
