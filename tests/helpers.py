@@ -5,29 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-GRID = """
+SWEEP = """
 [sweep]
 name = "{name}"
 scenario = "nicaragua_2007"
 steps = {steps}
 replications = {reps}
 seed = {seed}
+"""
 
+GRID = """
 [design]
 kind = "grid"
 [design.parameters]
-internal_threat = {{ values = [0.1, 0.5] }}
-us_pressure = {{ low = 0.0, high = 0.6, n = 3 }}
+internal_threat = { values = [0.1, 0.5] }
+us_pressure = { low = 0.0, high = 0.6, n = 3 }
 """
 
 SOBOL = """
-[sweep]
-name = "{name}"
-scenario = "nicaragua_2007"
-steps = {steps}
-replications = {reps}
-seed = {seed}
-
 [design]
 kind = "sobol"
 samples = {samples}
@@ -39,13 +34,14 @@ us_pressure = {{}}
 
 def grid_spec(name: str = "t", reps: int = 2, seed: int = 1, steps: int = 8) -> str:
     """A 2 x 3 grid over internal threat and US pressure on Nicaragua 2007 (6 points)."""
-    return GRID.format(name=name, reps=reps, seed=seed, steps=steps)
+    return SWEEP.format(name=name, reps=reps, seed=seed, steps=steps) + GRID
 
 
 def sobol_spec(name: str = "sob", reps: int = 1, seed: int = 1, steps: int = 8,
                samples: int = 4) -> str:
     """A Sobol' design over internal threat and US pressure (``samples * 6`` points)."""
-    return SOBOL.format(name=name, reps=reps, seed=seed, steps=steps, samples=samples)
+    return (SWEEP.format(name=name, reps=reps, seed=seed, steps=steps)
+            + SOBOL.format(samples=samples))
 
 
 def tree(folder: Path) -> dict[str, bytes | None]:
