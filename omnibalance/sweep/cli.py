@@ -91,8 +91,8 @@ def register(sub) -> None:
                     help="results folder (default: results/<spec name>)")
     _add_executor_options(sw)
     sw.add_argument("--chunk-size", type=positive_int, default=None, metavar="RUNS",
-                    help="runs per chunk file for a new sweep (default: about 64 chunks, "
-                         "10-200 runs each; a resumed sweep keeps its own)")
+                    help="runs per chunk file for a new sweep (default: about 32 chunks, "
+                         "10-2,000 runs each; a resumed or extended sweep keeps its own)")
     sw.add_argument("--runner", type=_runner, default=None, metavar="MODULE:FUNCTION",
                     help="the function each run calls (default omnibalance.runner:run_once)")
     sw.add_argument("--engine", choices=("batch", "mesa"), default="batch",
