@@ -6,18 +6,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from .dateaxis import date_ticks
+
 POWER_COLOURS = {"US": "#1f5fa8", "RUS": "#c0392b", "CHN": "#d4a017", "USSR": "#8e1b1b"}
 CLASS_COLOURS = {"none": "#bbbbbb", "partnership": "#6fa8dc", "patron_client": "#c0392b"}
 
 
 def colour_of(pid: str, k: int) -> str:
     return POWER_COLOURS.get(pid, plt.get_cmap("tab10")(k % 10))
-
-
-def _date_ticks(ax, steps, dates, every: int = 8) -> None:
-    ticks = [s for s in steps if s % every == 0]
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([dates[s] for s in ticks], rotation=45, ha="right")
 
 
 def run_figure(model, regime: str | None = None):
@@ -28,7 +24,6 @@ def run_figure(model, regime: str | None = None):
     rid = regime or model.regimes[0].rid
     r = regimes[regimes.regime == rid]
     pr = pairs[pairs.regime == rid]
-    dates = dict(zip(r.step, r.date, strict=True))
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True,
                                    constrained_layout=True)
     for k, pw in enumerate(model.powers):
@@ -53,7 +48,7 @@ def run_figure(model, regime: str | None = None):
     ax2.set_ylim(0, 1)
     ax2.set_ylabel("threat (0-1)")
     ax2.legend(loc="upper left", frameon=False, ncols=2)
-    _date_ticks(ax2, list(r.step), dates)
+    date_ticks(ax2, model.case, model.n_steps)
     return fig
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import grid_spec, sobol_spec, tree
 
 from omnibalance.cli import main
 from omnibalance.errors import ConfigError
@@ -103,36 +104,8 @@ def test_unwritable_output_folder(tmp_path, capsys):
 # command in-process and asserts: exit status 2, the message fragment(s), no traceback, and not
 # one file written, changed or removed anywhere in that folder.
 
-SPEC = """
-[sweep]
-name = "t"
-scenario = "nicaragua_2007"
-steps = 8
-replications = 2
-seed = 1
-
-[design]
-kind = "grid"
-[design.parameters]
-internal_threat = { values = [0.1, 0.5] }
-us_pressure = { low = 0.0, high = 0.6, n = 3 }
-"""
-
-SOBOL_SPEC = """
-[sweep]
-name = "sob"
-scenario = "nicaragua_2007"
-steps = 8
-replications = 1
-seed = 1
-
-[design]
-kind = "sobol"
-samples = 4
-[design.parameters]
-internal_threat = {}
-us_pressure = {}
-"""
+SPEC = grid_spec()
+SOBOL_SPEC = sobol_spec()
 
 
 def _scen(edit):
@@ -410,11 +383,6 @@ TABLE = [
 ]
 
 
-def _tree(d: Path) -> dict:
-    return {str(p.relative_to(d)): (p.read_bytes() if p.is_file() else None)
-            for p in d.rglob("*")}
-
-
 @pytest.mark.parametrize("case,make,words", TABLE, ids=[c[0] for c in TABLE])
 def test_bad_input_table(tmp_path, tmp_path_factory, monkeypatch, capsys, case, make, words):
     """Every row: exit 2, the message names what is wrong, no traceback, nothing written."""
@@ -422,7 +390,7 @@ def test_bad_input_table(tmp_path, tmp_path_factory, monkeypatch, capsys, case, 
     work.mkdir()
     monkeypatch.chdir(work)
     argv = make(work, tmp_path_factory) if getattr(make, "needs_factory", False) else make(work)
-    before = _tree(work)
+    before = tree(work)
     capsys.readouterr()
     try:
         code = main(argv)
@@ -433,7 +401,7 @@ def test_bad_input_table(tmp_path, tmp_path_factory, monkeypatch, capsys, case, 
     assert "Traceback" not in err
     for w in words:
         assert w in err, (case, w, err)
-    assert _tree(work) == before, case
+    assert tree(work) == before, case
 
 
 def test_the_table_has_at_least_60_cases():

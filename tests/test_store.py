@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from helpers import grid_spec, sobol_spec, tree
 
 from omnibalance.cli import main
 from omnibalance.errors import ConfigError
@@ -20,25 +21,10 @@ from omnibalance.sweep.results import open_results
 from omnibalance.sweep.spec import load_spec, parse_spec
 from omnibalance.sweep.store import StoreWarning
 
-SPEC = """
-[sweep]
-name = "{name}"
-scenario = "nicaragua_2007"
-steps = 8
-replications = {reps}
-seed = 3
-
-[design]
-kind = "grid"
-[design.parameters]
-internal_threat = {{ values = [0.1, 0.5] }}
-us_pressure = {{ low = 0.0, high = 0.6, n = 3 }}
-"""
-
 
 def spec_at(tmp_path: Path, name="st", reps=2, file="s.toml"):
     path = tmp_path / file
-    path.write_text(SPEC.format(name=name, reps=reps))
+    path.write_text(grid_spec(name=name, reps=reps, seed=3))
     return load_spec(path)
 
 
@@ -46,10 +32,6 @@ def rows(folder: Path) -> pd.DataFrame:
     df = pq.read_table(folder / "runs").to_pandas()
     keep = [c for c in df.columns if not c.endswith("_seconds") and c != "worker"]
     return df[keep].sort_values("run_id").reset_index(drop=True)
-
-
-def snapshot(folder: Path) -> dict:
-    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_a_second_sweep_started_while_the_first_starts_its_workers_is_refused(tmp_path):
@@ -151,12 +133,12 @@ def test_a_finished_sound_sweep_warns_nothing(tmp_path):
 def test_a_stray_file_in_runs_is_refused_not_counted(tmp_path, capsys, stray):
     """D4: a copy of a chunk was counted as more runs."""
     spec = tmp_path / "s.toml"
-    spec.write_text(SPEC.format(name="st", reps=2))
+    spec.write_text(grid_spec(name="st", reps=2, seed=3))
     out = tmp_path / "R"
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet",
                  "--chunk-size", "5"]) == 0
     (out / "runs" / stray).write_bytes((out / "runs" / "part-00000.parquet").read_bytes())
-    before = snapshot(out)
+    before = tree(out)
     capsys.readouterr()
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -164,7 +146,7 @@ def test_a_stray_file_in_runs_is_refused_not_counted(tmp_path, capsys, stray):
     assert main(["plot", "phase", str(out), "--x", "internal_threat", "--y",
                  "us_pressure"]) == 2
     assert stray in capsys.readouterr().err
-    assert snapshot(out) == before
+    assert tree(out) == before
 
 
 @pytest.mark.parametrize("name", ["../../escape", "a/b", "/abs", "..", ".hidden", "x y"])
@@ -181,11 +163,11 @@ def test_the_name_cannot_leave_results(tmp_path, name):
 def test_a_corrupt_manifest_is_one_line_for_plan_sweep_and_plot(tmp_path, capsys, text):
     """D11: an empty or corrupt manifest.json gave JSONDecodeError/KeyError tracebacks."""
     spec = tmp_path / "s.toml"
-    spec.write_text(SPEC.format(name="st", reps=2))
+    spec.write_text(grid_spec(name="st", reps=2, seed=3))
     out = tmp_path / "R"
     (out / "runs").mkdir(parents=True)
     (out / "manifest.json").write_text(text)
-    before = snapshot(out)
+    before = tree(out)
     for argv in (["sweep", str(spec), "--out", str(out), "--plan"],
                  ["sweep", str(spec), "--out", str(out), "--workers", "1"],
                  ["plot", "phase", str(out), "--x", "internal_threat", "--y", "us_pressure"]):
@@ -194,7 +176,7 @@ def test_a_corrupt_manifest_is_one_line_for_plan_sweep_and_plot(tmp_path, capsys
         err = capsys.readouterr().err
         assert "manifest.json" in err and "Traceback" not in err, err
         assert len(err.strip().splitlines()) == 1
-    assert snapshot(out) == before
+    assert tree(out) == before
 
 
 HUGE = """
@@ -236,7 +218,7 @@ def test_more_than_ten_million_runs_needs_yes_and_says_how_long(tmp_path, capsys
 
 def test_grid_levels_are_stored_as_written(tmp_path):
     """D20: linspace gave 0.30000000000000004, so runs[runs.internal_threat == 0.3] was empty."""
-    text = SPEC.format(name="lv", reps=1).replace("{ values = [0.1, 0.5] }",
+    text = grid_spec(name="lv", reps=1, seed=3).replace("{ values = [0.1, 0.5] }",
                                                   "{ low = 0.0, high = 1.0, n = 11 }")
     (tmp_path / "s.toml").write_text(text)
     spec = load_spec(tmp_path / "s.toml")
@@ -247,30 +229,14 @@ def test_grid_levels_are_stored_as_written(tmp_path):
     assert len(runs[runs.us_pressure == 0.3]) == 11
 
 
-SOBOL = """
-[sweep]
-name = "sob"
-scenario = "nicaragua_2007"
-steps = 8
-replications = 1
-seed = 2
-[design]
-kind = "sobol"
-samples = 4
-[design.parameters]
-internal_threat = {}
-us_pressure = {}
-"""
-
-
 def test_sensitivity_out_is_honoured_for_a_results_folder(tmp_path, capsys):
     """D25: with a results folder as SOURCE, --out was ignored (files went into the folder)."""
-    (tmp_path / "s.toml").write_text(SOBOL)
+    (tmp_path / "s.toml").write_text(sobol_spec(seed=2))
     res = tmp_path / "R"
     assert main(["sweep", str(tmp_path / "s.toml"), "--out", str(res), "--workers", "1",
                  "--quiet"]) == 0
-    before = snapshot(res)
+    before = tree(res)
     assert main(["sensitivity", str(res), "--outcome", "pc_ever_RUS", "--out",
                  str(tmp_path / "idx")]) == 0
     assert (tmp_path / "idx" / "sensitivity_sobol_pc_ever_RUS.csv").is_file()
-    assert snapshot(res) == before
+    assert tree(res) == before

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import sobol_spec
 
 from omnibalance.cli import main
 
@@ -151,21 +152,7 @@ def test_failed_runs_give_exit_1_and_a_summary(tmp_path, capsys):
     assert len(pd.read_parquet(out / "runs")) == 18
 
 
-SOBOL = """
-[sweep]
-name = "sens"
-scenario = "nicaragua_2007"
-steps = 12
-replications = 2
-seed = 9
-
-[design]
-kind = "sobol"
-samples = 8
-[design.parameters]
-internal_threat = {}
-us_pressure = {}
-"""
+SOBOL = sobol_spec(name="sens", reps=2, seed=9, steps=12, samples=8)
 
 
 def test_sensitivity_from_a_spec(tmp_path, capsys):

@@ -98,10 +98,15 @@ def test_a_finished_sweep_is_not_rerun(tmp_path):
 def test_a_different_spec_is_refused_and_nothing_changes(tmp_path):
     run_sweep(load_spec(write_spec(tmp_path, steps=8, reps=2)), tmp_path / "out")
     files = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
-    other = load_spec(write_spec(tmp_path, name="other.toml", steps=8, reps=3))
+    other = load_spec(write_spec(tmp_path, name="other.toml", steps=12, reps=2))
     with pytest.raises(ConfigError, match="different sweep") as err:
         run_sweep(other, tmp_path / "out")
     assert "spec hash" in str(err.value)
+    # The same spec with more replications is refused too, unless asked for with --extend.
+    more = load_spec(write_spec(tmp_path, name="more.toml", steps=8, reps=3))
+    with pytest.raises(ConfigError, match="different sweep") as err:
+        run_sweep(more, tmp_path / "out")
+    assert "2 replications there, 3 now" in str(err.value) and "--extend" in str(err.value)
     assert files == {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
 
 

@@ -7,11 +7,10 @@ figures safely in the server's threads). Each function reads a model and returns
 
 from __future__ import annotations
 
-import math
-
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..dateaxis import date_ticks
 from ..theory.dynamics import CLASS_NAMES
 from .palette import CLASS_STYLE, THREAT_STYLE, power_colour, power_dash
 
@@ -34,18 +33,6 @@ def pct(h: float) -> str:
 
 def colour_of(pid: str, k: int) -> str:
     return power_colour(pid, k)
-
-
-def _date_ticks(ax, case, n_steps: int) -> None:
-    """Calendar years on a step axis: a tick at each first quarter, labelled often enough to
-    read and rarely enough not to collide."""
-    years = [s for s in range(n_steps + 1) if case.date(s).endswith("Q1")]
-    every = max(1, math.ceil(len(years) / 8))
-    ticks = years[::every]
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([case.date(s)[:4] for s in ticks])
-    ax.set_xticks(years, minor=True)
-    ax.set_xlim(0, n_steps)
 
 
 def _layout(model) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[float, float]]]:
@@ -165,7 +152,7 @@ def threat_figure(model, rid: str, width: float = 6.4, height: float = 3.9) -> F
     ax2.set_ylim(0, top)
     ax2.set_ylabel("hazard\n(% per quarter)")
     ax2.grid(alpha=0.3)
-    _date_ticks(ax2, model.case, model.n_steps)
+    date_ticks(ax2, model.case, model.n_steps)
     return fig
 
 
@@ -200,7 +187,7 @@ def ties_figure(model, rid: str, width: float = 6.4, height: float = 3.9) -> Fig
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(model.powers),
                   fontsize=9, frameon=False, borderaxespad=0.2)
     ax.grid(alpha=0.3)
-    _date_ticks(ax, model.case, model.n_steps)
+    date_ticks(ax, model.case, model.n_steps)
     return fig
 
 

@@ -91,13 +91,20 @@ def register(sub) -> None:
                     help="results folder (default: results/<spec name>)")
     _add_executor_options(sw)
     sw.add_argument("--chunk-size", type=positive_int, default=None, metavar="RUNS",
-                    help="runs per chunk file for a new sweep (default: about 64 chunks, "
-                         "10-200 runs each; a resumed sweep keeps its own)")
+                    help="runs per chunk file for a new sweep (default: about 32 chunks, "
+                         "10-2,000 runs each; a resumed or extended sweep keeps its own)")
     sw.add_argument("--runner", type=_runner, default=None, metavar="MODULE:FUNCTION",
                     help="the function each run calls (default omnibalance.runner:run_once)")
     sw.add_argument("--engine", choices=("batch", "mesa"), default="batch",
                     help="batch: a chunk's runs step together over arrays (default, fast); "
                          "mesa: each run through the Mesa face (same results, for checking)")
+    sw.add_argument("--extend", action="store_true",
+                    help="add replications to the sweep in --out (finished or not) without "
+                         "recomputing the runs it holds: the new runs get the seeds and rows "
+                         "of a sweep started with the larger count (see docs/sweeps.md)")
+    sw.add_argument("--replications", type=positive_int, default=None, metavar="N",
+                    help="with --extend: the replications to bring the sweep to (default: the "
+                         "spec's)")
     sw.add_argument("--plan", action="store_true",
                     help="print what would run (and what is already done) and stop")
     sw.add_argument("--dry-run", action="store_true",
@@ -149,18 +156,34 @@ def register(sub) -> None:
     se.set_defaults(func=cmd_sensitivity)
 
 
-def _sweep(spec_path: Path, out: Path | None, args, chunk_size=None, runner=None):
-    from .engine import run_sweep
+def _load(args, spec_path: Path):
+    """The spec, with ``--replications`` applied (only with ``--extend``)."""
+    import dataclasses
+
+    from ..errors import ConfigError
     from .spec import load_spec
 
     spec = load_spec(spec_path)
+    reps = getattr(args, "replications", None)
+    if reps is not None and not getattr(args, "extend", False):
+        raise ConfigError("command line", "--replications", reps,
+                          "only applies with --extend (a new sweep takes its replications "
+                          "from the spec)")
+    return spec if reps is None else dataclasses.replace(spec, replications=reps)
+
+
+def _sweep(spec_path: Path, out: Path | None, args, chunk_size=None, runner=None):
+    from .engine import run_sweep
+
+    spec = _load(args, spec_path)
     out = out or Path("results") / spec.name
     text = spec_path.read_text(encoding="utf-8")
     _guard(spec, args)
     report = run_sweep(spec, out, executor=_executor_factory(args, out), runner=runner,
                        chunk_size=chunk_size, spec_text=text,
                        progress=False if args.quiet else None,
-                       engine=getattr(args, "engine", "batch"))
+                       engine=getattr(args, "engine", "batch"),
+                       extend=getattr(args, "extend", False))
     print(report.text())
     return report
 
@@ -217,16 +240,16 @@ def _print_job_script(args) -> int:
 def _print_plan(args) -> int:
     from .engine import plan_of
     from .plan import GUARD_RUNS, eta_text, seconds_per_run
-    from .spec import load_spec
     from .store import chunk_files, read_manifest
 
-    spec = load_spec(args.spec)
+    spec = _load(args, args.spec)
     out = args.out or Path("results") / spec.name
     manifest = out / "manifest.json"
-    chunk_size = args.chunk_size
-    if manifest.exists():  # a started sweep keeps its chunking
-        chunk_size = read_manifest(out, "--out")["plan"]["chunk_size"]
-    plan = plan_of(spec, None, chunk_size)
+    held = read_manifest(out, "--out") if manifest.exists() else None
+    # A started sweep keeps its chunking and blocks; only --extend may add a block.
+    plan = plan_of(spec, None, args.chunk_size, held if args.extend else None)
+    if held is not None and not args.extend:
+        plan = plan_of(spec, None, held["plan"]["chunk_size"])
     eta = eta_text(plan.runs, seconds_per_run(spec), _workers(args))
     print(f"{spec.name}: {spec.design_points:,} design points ({spec.design_kind} over "
           f"{', '.join(spec.names)}) x {len(spec.rules)} rule(s) x {spec.replications} "
@@ -234,6 +257,12 @@ def _print_plan(args) -> int:
           f"{plan.chunks:,} chunks of up to {plan.chunk_size}; results folder {out}")
     if plan.runs > GUARD_RUNS:
         print(f"more than {GUARD_RUNS:,} runs: 'omnibalance sweep' starts it only with --yes")
+    if held is not None and plan.replications > held["plan"]["replications"]:
+        before = held["plan"]
+        print(f"--extend: {out} holds {before['replications']} replications "
+              f"({before['runs']:,} runs in {before['chunks']:,} chunks); the extension adds "
+              f"{plan.runs - before['runs']:,} runs in {plan.chunks - before['chunks']:,} new "
+              "chunks")
     if manifest.exists():
         done = len(chunk_files(out / "runs", plan.chunks, str(out)))
         print(f"{out} already holds {done} of these {plan.chunks} chunks (if it is this "

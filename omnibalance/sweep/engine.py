@@ -3,7 +3,9 @@
 :func:`run_sweep` is the whole life of a sweep invocation:
 
 1. the spec is already checked; build the design and the run plan;
-2. check the results folder (new, or the same sweep to resume; a different one is refused);
+2. check the results folder (new, or the same sweep to resume; with ``extend``, the same
+   sweep with fewer replications, whose new replications become a block of new chunks; a
+   different one is refused);
 3. if chunks are left, start the executor (an unreachable scheduler stops here, before
    anything is written), open the folder and write each chunk as it completes;
 4. count failures from the written rows and write the manifest.
@@ -60,6 +62,8 @@ class SweepReport:
     executor: str
     failures: int = 0
     first_failures: list[dict[str, Any]] = field(default_factory=list)
+    extended_from: int | None = None
+    """The replications the folder held before this invocation extended it."""
 
     @property
     def exit_code(self) -> int:
@@ -75,6 +79,8 @@ class SweepReport:
             rate = self.new_runs / self.seconds if self.seconds > 0 else float("inf")
             head = (f"{self.name}: {self.runs} runs complete ({self.new_runs} this time) in "
                     f"{_duration(self.seconds)}, {rate:.0f} runs/s, {self.executor}")
+        if self.extended_from is not None:
+            head += f" (extended from {self.extended_from} replications)"
         lines = [head, f"results: {self.out / 'runs'}/ (Parquet, one row per run); manifest: "
                        f"{self.out / 'manifest.json'}"]
         if self.failures:
@@ -110,19 +116,37 @@ def design_table(design: Design) -> pa.Table:
 
 
 def plan_of(spec: SweepSpec, design: Design | None = None,
-            chunk_size: int | None = None) -> Plan:
+            chunk_size: int | None = None, manifest: dict[str, Any] | None = None) -> Plan:
     """The run plan of a spec (chunk size: given, or :func:`default_chunk_size`). The design
-    is not needed: its size comes from the spec."""
+    is not needed: its size comes from the spec.
+
+    With the ``manifest`` of the folder the spec runs into, the folder's plan (its chunk size
+    and replication blocks) is kept, and a block is added if the spec asks for more
+    replications than the folder holds (an extension)."""
     points = spec.design_points if design is None else len(design)
-    runs = len(spec.rules) * points * spec.replications
-    return Plan(spec.rules, points, spec.replications, chunk_size or default_chunk_size(runs))
+    if manifest is None:
+        runs = len(spec.rules) * points * spec.replications
+        return Plan(spec.rules, points, spec.replications,
+                    chunk_size or default_chunk_size(runs))
+    held = manifest["plan"]
+    try:
+        plan = Plan(spec.rules, points, int(held["replications"]), int(held["chunk_size"]),
+                    tuple(int(n) for n in held.get("blocks") or ()))
+    except (KeyError, TypeError, ValueError) as exc:
+        from ..errors import ConfigError
+
+        raise ConfigError("manifest.json", "plan", held,
+                          f"is inconsistent ({exc}); it is not a results folder this version "
+                          "can use") from None
+    return plan.extended(spec.replications) if spec.replications > plan.replications else plan
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *,
               executor: Executor | Callable[[], Executor] | None = None,
               runner: Callable[..., dict[str, Any]] | None = None,
               chunk_size: int | None = None, spec_text: str = "",
-              progress: bool | None = None, engine: str = "batch") -> SweepReport:
+              progress: bool | None = None, engine: str = "batch",
+              extend: bool = False) -> SweepReport:
     """Run (or resume) ``spec`` into the results folder ``out``.
 
     Args:
@@ -137,6 +161,11 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
         engine: ``batch`` (the default runner's runs of a chunk step together over arrays) or
             ``mesa`` (each run through the Mesa face). Both give the same rows; a custom
             runner always runs per run.
+        extend: ``out`` holds this spec with fewer replications (finished or not): add the
+            missing replications as a new block, computing only the runs not yet stored. The
+            new runs have the seeds, and so the rows, they would have had in a sweep started
+            with ``spec.replications``; only their run ids follow the block layout
+            (:mod:`.plan`).
     """
     from ..errors import ConfigError, unknown_key
     from ..runner import ENGINES, run_once
@@ -152,14 +181,18 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
     out = Path(out)
     case = load_scenario(spec.scenario)
     design = build_design(spec)
-    identity = Identity(spec.hash, scenario_hash(case), runner_name(runner))
+    identity = Identity(spec.hash, scenario_hash(case), runner_name(runner), spec.family_hash,
+                        spec.replications)
     store = ResultsStore(out, identity)
     store.lock()  # before anything is checked or written: a second sweep is refused here
     try:
-        previous = store.check()
-        if previous is not None:
-            chunk_size = previous["plan"]["chunk_size"]
-        plan = plan_of(spec, design, chunk_size)
+        previous = store.check(extend=extend)
+        if extend and previous is None:
+            raise ConfigError("command line", "--extend", str(out),
+                              "holds no sweep to extend; drop --extend to start one there")
+        plan = plan_of(spec, design, chunk_size, previous)
+        held = previous["plan"]["replications"] if previous is not None else None
+        extended_from = held if held is not None and plan.replications > held else None
         done: set[int] = set()
         recorded_before = None
         if previous is not None:
@@ -193,6 +226,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
         raise
     made = made or InProcess()
     manifest = previous or new_manifest(spec, identity, plan, design)
+    if extended_from is not None:
+        record_extension(manifest, spec, identity, plan)
     session = {"started": now(), "executor": made.description, "engine": engine,
                "runs_at_start": done_runs,
                "runs": 0, "seconds": 0.0, "compute_seconds": 0.0, "workers": {},
@@ -200,7 +235,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *,
     manifest.setdefault("sessions", []).append(session)
     manifest["status"] = "running"
     manifest["engine"] = engine
-    report = SweepReport(spec.name, out, plan.runs, 0, 0.0, made.description)
+    report = SweepReport(spec.name, out, plan.runs, 0, 0.0, made.description,
+                         extended_from=extended_from)
     t0 = time.perf_counter()
     try:
         store.open(manifest, spec_text, design_table(design), bool(spec.series))
@@ -254,10 +290,7 @@ def new_manifest(spec: SweepSpec, identity: Identity, plan: Plan,
         "spec": spec.normalised(),
         "spec_file": spec.where,
         "scenario_file": spec.scenario_file,
-        "plan": {"rules": list(plan.rules), "points": plan.points,
-                 "replications": plan.replications, "runs": plan.runs,
-                 "chunk_size": plan.chunk_size, "chunks": plan.chunks,
-                 "run_id": "(rule_index * points + point) * replications + replication"},
+        "plan": plan.as_dict(),
         "design": {"kind": spec.design_kind, "parameters": list(design.names),
                    "problem": design.problem},
         "seeds": {"entropy": spec.seed,
@@ -272,6 +305,20 @@ def new_manifest(spec: SweepSpec, identity: Identity, plan: Plan,
         "status": "new",
         "sessions": [],
     }
+
+
+def record_extension(manifest: dict[str, Any], spec: SweepSpec, identity: Identity,
+                     plan: Plan) -> None:
+    """Turn a folder's manifest into that of its extension to ``plan``: the spec and its hash
+    become the extended ones, and ``extensions`` records what was there before."""
+    manifest.setdefault("extensions", []).append({
+        "started": now(), "replications_before": manifest["plan"]["replications"],
+        "replications": plan.replications, "runs_before": manifest["plan"]["runs"],
+        "runs": plan.runs, "chunks_before": manifest["plan"]["chunks"],
+        "spec_hash_before": manifest["spec_hash"]})
+    manifest["spec"] = spec.normalised()
+    manifest["spec_hash"] = identity.spec_hash
+    manifest["plan"] = plan.as_dict()
 
 
 def versions() -> dict[str, str | None]:

@@ -11,7 +11,8 @@ import pyarrow as pa
 
 RUN_FIELDS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("run_id", pa.int64(), "run number: (rule index * points + point) * replications + "
-                           "replication"),
+                           "replication, per block of replications if the sweep was "
+                           "extended (see omnibalance.sweep.plan)"),
     ("point", pa.int64(), "design point (its parameter values are the columns named after the "
                           "swept parameters; design.parquet lists them all)"),
     ("replication", pa.int64(), "replication at that point"),

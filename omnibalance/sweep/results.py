@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
@@ -66,11 +67,19 @@ class Results:
         return rule
 
     def read(self, columns: list[str], rule: str | None = None) -> pd.DataFrame:
-        """The given columns of every run (of one rule, if given), in run order."""
-        cols = list(dict.fromkeys(["run_id", *columns]))
+        """The given columns of every run (of one rule, if given), ordered by rule (in the
+        spec's order), point and replication: the run-id order of a sweep never extended, and
+        the same order for an extended one (whose run ids follow its blocks)."""
+        keys = ["rule", "point", "replication"]
+        cols = list(dict.fromkeys(["run_id", *columns, *keys]))
         flt = pads.field("rule") == rule if rule is not None else None
         table = self.dataset.to_table(columns=cols, filter=flt)
-        return table.sort_by("run_id").to_pandas()
+        order = pc.index_in(table.column("rule"), value_set=pa.array(self.rules))
+        table = table.append_column("_rule_index", order).sort_by(
+            [("_rule_index", "ascending"), ("point", "ascending"),
+             ("replication", "ascending")])
+        keep = list(dict.fromkeys(["run_id", *columns]))
+        return table.select(keep).to_pandas()
 
 
 def open_results(folder: str | Path) -> Results:

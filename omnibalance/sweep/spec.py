@@ -152,10 +152,25 @@ class SweepSpec:
     def hash(self) -> str:
         """SHA-256 of the normalised spec without its free-text description: the sweep's
         identity in its results folder."""
-        data = self.normalised()
-        del data["sweep"]["description"]
-        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return spec_hash(self.normalised())
+
+    @property
+    def family_hash(self) -> str:
+        """:attr:`hash` without the replications: the same for every replication count, so a
+        results folder can tell an extension of its sweep (``--extend``) from another sweep."""
+        return spec_hash(self.normalised(), replications=False)
+
+
+def spec_hash(normalised: dict[str, Any], replications: bool = True) -> str:
+    """SHA-256 of a normalised spec (:meth:`SweepSpec.normalised`, or the copy a manifest
+    stores) without its description, and without its replications if ``replications`` is
+    false."""
+    data = json.loads(json.dumps(normalised))
+    data["sweep"].pop("description", None)
+    if not replications:
+        data["sweep"].pop("replications", None)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_spec(path: str | Path) -> SweepSpec:

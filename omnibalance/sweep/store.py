@@ -18,7 +18,10 @@ write (``part-00003 (1).parquet``) is refused, never counted.
 
 A folder belongs to one sweep. Its lock (``.lock``, taken with :mod:`filelock`) is taken first,
 then the identity (spec hash, scenario hash, runner) is checked under it, so two sweeps started
-together into one folder cannot both write: the second is refused.
+together into one folder cannot both write: the second is refused. The one change of spec a
+folder accepts is ``--extend``: the same spec with more replications, whose runs are added as
+a new block of chunks (:mod:`.plan`) beside the ones already written; the manifest records
+each extension under ``extensions``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from ..errors import ConfigError
+from .spec import spec_hash
 
 FORMAT = "omnibalance-sweep/1"
 PART = "part-{:05d}.parquet"
@@ -56,17 +60,40 @@ def chunk_key(chunk: int) -> str:
 @dataclass(frozen=True)
 class Identity:
     """What makes two sweeps the same: the normalised spec, the scenario (its content, with the
-    files it includes), the runner."""
+    files it includes), the runner. ``family_hash`` is the spec's hash without its
+    replications, and ``replications`` its count: a folder holding the same spec with fewer
+    replications can be extended (``--extend``) to this one."""
 
     spec_hash: str
     scenario_hash: str
     runner: str
+    family_hash: str = ""
+    replications: int = 0
 
-    def differences(self, other: dict[str, Any]) -> list[str]:
+    def replications_held(self, other: dict[str, Any]) -> int | None:
+        """The replications a manifest's sweep holds if it is this spec but for its
+        replications, else ``None``."""
+        stored = other.get("spec")
+        try:
+            if self.family_hash and spec_hash(stored, replications=False) == self.family_hash:
+                return int(stored["sweep"]["replications"])
+        except (TypeError, KeyError, AttributeError, ValueError):
+            pass
+        return None
+
+    def differences(self, other: dict[str, Any], extend: bool = False) -> list[str]:
+        """What differs between this sweep and a manifest's; with ``extend``, a manifest of
+        the same spec with fewer replications does not differ."""
         out = []
         if other.get("spec_hash") != self.spec_hash:
-            out.append(f"spec hash {str(other.get('spec_hash'))[:12]} there, "
-                       f"{self.spec_hash[:12]} now")
+            held = self.replications_held(other)
+            if held is None:
+                out.append(f"spec hash {str(other.get('spec_hash'))[:12]} there, "
+                           f"{self.spec_hash[:12]} now")
+            elif not (extend and held < self.replications):
+                out.append(f"{held} replications there, {self.replications} now: add "
+                           f"replications with --extend --replications N, or resume it with "
+                           f"--extend --replications {held}")
         if other.get("scenario_hash") != self.scenario_hash:
             out.append("the scenario (or a file it includes) has changed since")
         if other.get("runner") != self.runner:
@@ -143,9 +170,10 @@ class ResultsStore:
             self._created = []
 
     # --- checks, under the lock ---------------------------------------------------------
-    def check(self) -> dict[str, Any] | None:
-        """Check the folder may hold this sweep. Returns the existing manifest (resume) or
-        ``None`` (new sweep). Raises :class:`ConfigError` and writes nothing otherwise."""
+    def check(self, extend: bool = False) -> dict[str, Any] | None:
+        """Check the folder may hold this sweep. Returns the existing manifest (resume, or
+        with ``extend`` the same spec with fewer replications) or ``None`` (new sweep).
+        Raises :class:`ConfigError` and writes nothing otherwise."""
         where = str(self.root)
         if self.root.exists() and not self.root.is_dir():
             raise ConfigError("command line", "--out", where, "exists and is not a folder")
@@ -164,7 +192,12 @@ class ResultsStore:
         if manifest.get("format") != FORMAT:
             raise ConfigError("command line", "--out", where,
                               f"holds results of another format ({manifest.get('format')})")
-        diff = self.identity.differences(manifest)
+        held = self.identity.replications_held(manifest)
+        if extend and held is not None and held > self.identity.replications:
+            raise ConfigError("command line", "--replications", self.identity.replications,
+                              f"is fewer than the {held} replications {where} already holds; "
+                              f"--extend only adds replications (give more than {held})")
+        diff = self.identity.differences(manifest, extend)
         if diff:
             raise ConfigError(
                 "command line", "--out", where,
