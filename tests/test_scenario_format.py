@@ -192,6 +192,15 @@ def test_set_events_never_leak_between_runs_or_batches(tmp_path):
     assert first.step_table().equals(second.run().step_table())
 
 
+def test_the_classroom_story_tells_a_set_event_as_a_key_moment(tmp_path):
+    from omnibalance.app import story
+
+    m = OmnibalanceModel(_case(tmp_path, INSURGENCY), rng=3).run()
+    lines = [x for x in story.key_moments(list(m.log)) if x.kind == "set"]
+    assert [x.date for x in lines] == ["2010 Q1", "2011 Q1"]
+    assert "insurgency" in lines[0].text
+
+
 def test_a_new_military_budget_keeps_debts_and_stakes_in_us_dollars(tmp_path):
     case = _case(tmp_path, START + """
 [[events]]
@@ -306,3 +315,4 @@ def test_seeds_readme_documents_every_key_of_the_format():
             | set(scenario_mod.START_FIELDS) | {"include", "sources"})
     missing = [k for k in sorted(keys) if not re.search(rf"`{k}`", readme)]
     assert not missing, missing
+
