@@ -22,7 +22,7 @@ from typing import Any
 
 from .config import Resolver, check_id, check_value, get, only, read_toml
 from .errors import ConfigError, unknown_key
-from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param
+from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param, defaults
 
 
 def _presets_dir() -> Path:
@@ -348,6 +348,7 @@ def parse_scenario(data: dict, where: str) -> Scenario:
         events.append(Event(step, date, kind, rid, MappingProxyType(fields),
                             str(ev.get("note", "")), str(ev.get("source", ""))))
     events.sort(key=lambda e: e.step)
+    _check_deal_costs(where, params, powers, regimes)
     return Scenario(sid, name, str(scen.get("description", "")), year, quarter, steps, hegemon,
                     citation, MappingProxyType(params), tuple(powers), tuple(regimes),
                     MappingProxyType(rivalry), tuple(events), where,
@@ -439,6 +440,36 @@ def _set_event(where: str, ev: dict, path: str, probe: Scenario, rids: list[str]
     regime = target if decls is REGIME_FIELDS else ""
     return Event(step, date, "set", regime, MappingProxyType(values), str(ev.get("note", "")),
                  str(ev.get("source", "")), power="" if regime else target)
+
+
+def smallest_deal(g: dict[str, float], military_budget: float) -> float:
+    """US$M of a regime's smallest deal: the smaller of the security and the economic deal
+    (``security_deal_size``, ``economic_deal_size``, x M) times its military budget, as
+    :func:`omnibalance.engine.quarter.options` sizes them."""
+    return min(g["security_deal_size"], g["economic_deal_size"]) * military_budget
+
+
+def _check_deal_costs(where: str, params: dict, powers: list[PowerSpec],
+                      regimes: list[RegimeSpec]) -> None:
+    """A regime whose smallest deal exceeds the quarterly budget of every power it may deal
+    with can never be funded in full by anyone, under any rule: the scenario's sizes and
+    budgets do not fit together (issue Model 2: deal sizes stay within what a patron can
+    offer). Checked on the values at the start; ``--set`` overrides and set events are not."""
+    g = defaults() | params
+    for r in regimes:
+        may = [p for p in powers if p.id not in r.barred]
+        if not may:
+            continue
+        richest = max(may, key=lambda p: p.values["budget"])
+        cost = smallest_deal(g, r.values["military_budget"])
+        if cost > richest.values["budget"]:
+            raise ConfigError(
+                where, f"regimes.{r.id}.military_budget", r.values["military_budget"],
+                f"{r.name}'s smallest deal costs US${cost:,.0f}M (min(security_deal_size, "
+                f"economic_deal_size) = {cost / r.values['military_budget']:g} x M), more "
+                f"than the largest quarterly budget of the powers it may deal with "
+                f"({richest.id}, US${richest.values['budget']:,.0f}M), so no power can fund "
+                "any of its deals in full; lower the deal sizes or raise a budget")
 
 
 def scenario_path(name_or_path: str | os.PathLike) -> Path:

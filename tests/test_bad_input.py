@@ -316,6 +316,10 @@ TABLE = [
      ["events[7].date", "2005Q1", "outside the run"]),
     ("scn-set-after-end", _set("asset_naval = 1.0", date="2021Q1"),
      ["events[7].date", "2021Q1", "outside the run"]),
+    ("scn-deal-over-every-budget", _scen(lambda s: s.replace("military_budget = 79.0",
+                                                             "military_budget = 100000.0")),
+     ["regimes.NIC.military_budget", "Nicaragua's smallest deal costs US$15,000M",
+      "(US, US$2,000M)"]),
     ("scn-source-typo", _scen(lambda s: s.replace(SOURCES, SOURCES + 'militry_budget = "x"\n')),
      ["regimes.NIC.sources", "did you mean 'military_budget'"]),
     ("scn-source-unset-field", _scen(lambda s: s.replace(
