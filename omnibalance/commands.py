@@ -39,8 +39,12 @@ def register(sub) -> None:
                      help="output folder (default: out/)")
     run.set_defaults(func=cmd_run)
 
-    sc = sub.add_parser("scenarios", help="list the scenario presets",
-                        description="List the scenario presets in seeds/.")
+    sc = sub.add_parser("scenarios", help="list the scenario presets, or show one",
+                        description="List the scenario presets in seeds/; with a name or a "
+                                    "path, show that scenario's values, each with its source, "
+                                    "its starting ties and its events.")
+    sc.add_argument("scenario", nargs="?", default=None,
+                    help="preset name or TOML path to show (default: list the presets)")
     sc.set_defaults(func=cmd_scenarios)
 
 
@@ -93,8 +97,56 @@ def format_summary(model) -> str:
 def cmd_scenarios(args) -> int:
     from .scenario import list_presets, load_scenario
 
+    if args.scenario is not None:
+        print(format_scenario(load_scenario(args.scenario)))
+        return 0
     for name in list_presets():
         case = load_scenario(name)
         regimes = ", ".join(r.name for r in case.regimes)
         print(f"{name:<22} {case.name}: {case.date(0)}, {case.steps} quarters; {regimes}")
     return 0
+
+
+def format_scenario(case) -> str:
+    """A scenario as text: every value with its unit and source, the pairs' starting state,
+    barred pairs and the scheduled events (``omnibalance scenarios NAME``)."""
+    from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS
+    from .scenario import START_FIELDS
+
+    def field(name, value, decl, source) -> str:
+        text = f"    {name} = {value:g} ({decl.unit})"
+        return text + (f"  -- {source}" if source else "")
+
+    out = [f"{case.name} ({case.id}): {case.date(0)} to {case.date(case.steps - 1)}, "
+           f"{case.steps} quarters; hegemon {case.hegemon}", f"  citation: {case.citation}"]
+    if case.parameters:
+        out.append("parameters")
+        out += [field(k, v, PARAMETERS[k], case.parameter_sources.get(k))
+                for k, v in case.parameters.items()]
+    for p in case.powers:
+        out.append(f"power {p.id} ({p.name})")
+        out += [field(k, p.values[k], d, p.sources.get(k)) for k, d in POWER_FIELDS.items()]
+    for r in case.regimes:
+        head = f"regime {r.id} ({r.name}), leader {r.leader or '-'}"
+        head += f", enters {case.date(r.start)}" if r.start else ""
+        out.append(head + (f"  -- {r.sources['leader']}" if "leader" in r.sources else ""))
+        if r.source:
+            out.append(f"  source: {r.source}")
+        out += [field(k, r.values[k], d, r.sources.get(k)) for k, d in REGIME_FIELDS.items()]
+        for pid, pair in r.start_state.items():
+            state = ", ".join(f"{k} {pair[k]:g}" + (f" {d.unit}" if d.unit != k else "")
+                              for k, d in START_FIELDS.items())
+            out.append(f"    start with {pid}: {state}")
+        if "start_state" in r.sources:
+            out.append(f"      -- {r.sources['start_state']}")
+        out += [f"    barred {pid}: {reason}" for pid, reason in r.barred.items()]
+    if case.events:
+        out.append("events")
+    for ev in case.events:
+        who = ev.regime or ev.power
+        what = ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
+                         for k, v in ev.fields.items())
+        text = f"  {case.date(ev.step)}  {ev.kind} {who}: {what}"
+        extra = "; ".join(x for x in (ev.note, ev.source) if x)
+        out.append(text + (f"  -- {extra}" if extra else ""))
+    return "\n".join(out)

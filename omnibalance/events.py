@@ -44,8 +44,19 @@ class EventLog:
 
     def add(self, step, kind, regime, power, text, note="") -> None:
         pid = power if isinstance(power, str) or power is None else power.pid
-        self.events.append(LogEvent(step, self.case.date(step), kind, regime.rid, pid, text,
-                                    note))
+        rid = "" if regime is None else regime.rid
+        self.events.append(LogEvent(step, self.case.date(step), kind, rid, pid, text, note))
+
+    def change(self, step, regime, power, name: str, changes: dict[str, tuple[float, float]],
+               note: str = "") -> None:
+        """A set event: ``changes`` maps a field to (old, new), e.g. "Russia: budget 1200 ->
+        600 (US$M per quarter)". ``regime`` or ``power`` is the one changed."""
+        from .params import POWER_FIELDS, REGIME_FIELDS
+
+        decls = REGIME_FIELDS if regime is not None else POWER_FIELDS
+        parts = [f"{k.replace('_', ' ')} {old:g} -> {new:g} ({decls[k].unit})"
+                 for k, (old, new) in changes.items()]
+        self.add(step, "set", regime, power, f"{name}: " + ", ".join(parts), note)
 
     def proposal(self, step, regime, power, kind, main_asset, transfer, reason,
                  funded: float = 1.0) -> None:

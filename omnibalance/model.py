@@ -65,7 +65,6 @@ class OmnibalanceModel(mesa.Model):
         self.regimes = [Regime(self, i, rs) for i, rs in enumerate(case.regimes)]
         self.hegemon = self.world.hegemon
         self.rivalry = self.world.rivalry
-        self.capability = self.world.power["capability"][0]
         self.log = EventLog(case)
         quarter.update_threats(self.world, self.state, initial=True)
         self.datacollector = mesa.DataCollector(
@@ -95,6 +94,11 @@ class OmnibalanceModel(mesa.Model):
     aid_economic = _pair("aid_economic")
     klass = _pair("klass")
     pc_ever = _pair("pc_ever")
+
+    @property
+    def capability(self) -> np.ndarray:
+        """(powers,) capability now (a set event may change it)."""
+        return self.world.power["capability"][0]
 
     @property
     def date(self) -> str:
@@ -146,6 +150,9 @@ class OmnibalanceModel(mesa.Model):
                     self.log.tie_change(t, self.regimes[i], self.powers[k], int(old[i, k]),
                                         int(new[i, k]))
                 continue
+            if kind == "set":
+                self._log_set(t, rec[1], rec[2])
+                continue
             _, i, ev, data = rec
             r = self.regimes[i]
             if kind == "recession":
@@ -170,6 +177,18 @@ class OmnibalanceModel(mesa.Model):
                 self.log.add(t, "leader_change", r, None,
                              f"{r.name}: {r.leader} takes office after {old} "
                              f"(ideology {data['ideology'][0]:+.1f})", ev.note if ev else "")
+
+    def _log_set(self, t, ev, old) -> None:
+        """A set event: "Colombia: internal threat offset 0.2 -> 0.4"."""
+        if ev.regime:
+            who, fields = self.regimes[self.case.regime_index(ev.regime)], self.world.regime
+            j, regime, power = who.index, who, None
+        else:
+            who, fields = self.powers[self.case.power_index(ev.power)], self.world.power
+            j, regime, power = who.index, None, who
+        self.log.change(t, regime, power, who.name,
+                        {k: (float(old[k][0]), float(fields[k][0, j])) for k in ev.fields},
+                        "; ".join(x for x in (ev.note, ev.source) if x))
 
     def _log_proposals(self, t, choice, terms, status, order, funded) -> None:
         """Each power's answers, in the order it took the region's proposals."""

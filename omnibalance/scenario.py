@@ -1,11 +1,13 @@
 """Case scenarios as data: TOML files in the top-level ``seeds/`` folder (``omnibalance/presets``
 in an installed wheel).
 
-A scenario gives the great powers, the regimes with their leaders' state, the rivalries, the
-pairs a scenario bars (with the reason), scheduled events (elections, recessions, leader
-changes) and the observed facts the essay reports, each with a citation. Everything is checked
-against the declarations in :mod:`omnibalance.params`; a mistake raises :class:`ConfigError`
-naming the file, the field, the value and what is allowed.
+A scenario gives the great powers, the regimes with their leaders' state, the ties, debts and
+stakes a case starts with, the rivalries, the pairs a scenario bars (with the reason), scheduled
+events (elections, recessions, leader changes, changes of a declared field) and the observed
+facts the essay reports, each with a citation (one per field where the fact is a field's).
+Everything is checked against the declarations in :mod:`omnibalance.params` and
+:data:`START_FIELDS`; a mistake raises :class:`ConfigError` naming the file, the field, the
+value and what is allowed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from .config import Resolver, check_id, check_value, get, only, read_toml
 from .errors import ConfigError, unknown_key
-from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param
+from .params import PARAMETERS, POWER_FIELDS, REGIME_FIELDS, Param, defaults
 
 
 def _presets_dir() -> Path:
@@ -37,9 +39,29 @@ def _presets_dir() -> Path:
 
 SEEDS_DIR = _presets_dir()
 
-EVENT_KINDS = ("election", "leader_change", "recession", "observed")
+EVENT_KINDS = ("election", "leader_change", "recession", "set", "observed")
 ELECTION_OUTCOMES = ("endogenous", "incumbent", "challenger")
 _DATE = re.compile(r"^(\d{4})Q([1-4])$")
+
+START_FIELDS: dict[str, Param] = {p.name: p for p in (
+    Param("tie", 0.0, 0.0, 1.0, "tie", "Tie tau_ip the pair has when the run starts.",
+          "the scenario's sources", "start"),
+    Param("debt", 0.0, 0.0, 100.0, "x M", "Debt D_ip the regime owes the power at the start, "
+          "a multiple of the regime's annual military budget.", "the scenario's sources",
+          "start"),
+    Param("stake", 0.0, 0.0, 100.0, "x M", "The power's sunk stake K_ip in the regime at the "
+          "start (investment, installed access), x M.", "the scenario's sources", "start"),
+    Param("support", 0.0, 0.0, 100.0, "x M", "Discounted security support S_ip the power has "
+          "given the regime before the start (the memory dependence is read from), x M.",
+          "the scenario's sources", "start"),
+)}
+"""What ``[regimes.ID.start_state.POWER]`` may give: the pair's state at step 0 for a case that
+starts mid-history (ODD 5). Every pair not named starts at zero."""
+
+LEADER_STATE = ("ideology", "autocracy", "mandate", "growth")
+"""Regime fields that are the state of the leader in office or of the economy, not fixed
+attributes of the regime: scheduled leader changes, elections and recessions change them, so a
+``set`` event may not (its value would be lost at the next leader change)."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +71,14 @@ class PowerSpec:
     id: str
     name: str
     values: MappingProxyType
+    sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    """Field name -> the citation of its value (``[powers.ID.sources]``)."""
 
 
 @dataclass(frozen=True)
 class RegimeSpec:
-    """A regime at the scenario's start: leader, declared fields, barred patrons, source."""
+    """A regime at the scenario's start: leader, declared fields, barred patrons, the state of
+    its ties when the run starts, and the sources of its values."""
 
     id: str
     name: str
@@ -63,6 +88,11 @@ class RegimeSpec:
     source: str
     start: int = 0
     """Step at which the regime enters (e.g. Kirchner's government from 2007 Q4)."""
+    start_state: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    """Power id -> {tie, debt, stake, support} of the pair at step 0 (:data:`START_FIELDS`)."""
+    sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    """Field name -> the citation of its value (``[regimes.ID.sources]``); ``source`` keeps
+    what is not one field's."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +107,8 @@ class Event:
     fields: MappingProxyType
     note: str = ""
     source: str = ""
+    power: str = ""
+    """The power a ``set`` event changes (its ``regime`` is then empty)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +127,8 @@ class Scenario:
     rivalry: MappingProxyType
     events: tuple[Event, ...] = field(default_factory=tuple)
     path: str = ""
+    parameter_sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    """Global parameter -> the citation of the scenario's value (``[parameters.sources]``)."""
 
     def date(self, step: int) -> str:
         """The calendar quarter of ``step``, e.g. "2013 Q2"."""
@@ -169,6 +203,8 @@ _TOP = {"include", "scenario", "parameters", "powers", "rivalry", "regimes", "ev
 _SCEN = {"id", "name", "description", "start", "steps", "hegemon", "citation"}
 _EVENT = {"date", "kind", "regime", "outcome", "leader", "ideology", "mandate", "autocracy",
           "growth", "quarters", "power", "note", "source"}
+_SET_EVENT = {"date", "kind", "regime", "power", "note", "source"}
+_REGIME_EXTRA = {"name", "leader", "barred", "source", "enters", "start_state", "sources"}
 
 
 def parse_scenario(data: dict, where: str) -> Scenario:
@@ -189,9 +225,10 @@ def parse_scenario(data: dict, where: str) -> Scenario:
     params_tbl = data.get("parameters", {})
     if not isinstance(params_tbl, dict):
         raise ConfigError(where, "parameters", params_tbl, "must be a table")
-    _only(where, params_tbl, PARAMETERS, "parameters.")
+    _only(where, params_tbl, set(PARAMETERS) | {"sources"}, "parameters.")
     params = {k: _check_value(where, f"parameters.{k}", v, PARAMETERS[k])
-              for k, v in params_tbl.items()}
+              for k, v in params_tbl.items() if k != "sources"}
+    param_sources = _sources(where, params_tbl, "parameters.", PARAMETERS)
 
     powers_tbl = _require(where, data, "powers", dict, "")
     powers = []
@@ -199,8 +236,10 @@ def parse_scenario(data: dict, where: str) -> Scenario:
         check_id(where, "powers", pid)
         if not isinstance(tbl, dict):
             raise ConfigError(where, f"powers.{pid}", tbl, "must be a table")
-        values = _declared(where, tbl, POWER_FIELDS, f"powers.{pid}.", {"name"})
-        powers.append(PowerSpec(pid, str(tbl.get("name", pid)), MappingProxyType(values)))
+        path = f"powers.{pid}."
+        values = _declared(where, tbl, POWER_FIELDS, path, {"name", "sources"})
+        powers.append(PowerSpec(pid, str(tbl.get("name", pid)), MappingProxyType(values),
+                                MappingProxyType(_sources(where, tbl, path, POWER_FIELDS))))
     pids = [p.id for p in powers]
     if hegemon not in pids:
         raise unknown_key(where, "scenario.hegemon", hegemon, pids)
@@ -233,8 +272,7 @@ def parse_scenario(data: dict, where: str) -> Scenario:
         for text in ("name", "leader", "source"):
             if text in tbl:
                 get(where, tbl, text, str, path)
-        values = _declared(where, tbl, REGIME_FIELDS, path,
-                           {"name", "leader", "barred", "source", "enters"})
+        values = _declared(where, tbl, REGIME_FIELDS, path, _REGIME_EXTRA)
         barred = tbl.get("barred", {})
         if not isinstance(barred, dict):
             raise ConfigError(where, f"{path}barred", barred,
@@ -249,9 +287,13 @@ def parse_scenario(data: dict, where: str) -> Scenario:
         if "enters" in tbl:
             _date(where, tbl["enters"], f"{path}enters")
             start = max(0, probe.step_of(tbl["enters"]))
+        sources = _sources(where, tbl, path, set(REGIME_FIELDS) | {"leader", "enters",
+                                                                    "start_state", "barred"})
         regimes.append(RegimeSpec(rid, str(tbl.get("name", rid)), str(tbl.get("leader", "")),
                                   MappingProxyType(values), MappingProxyType(dict(barred)),
-                                  str(tbl.get("source", "")), start))
+                                  str(tbl.get("source", "")), start,
+                                  _start_state(where, tbl, path, pids),
+                                  MappingProxyType(sources)))
     rids = [r.id for r in regimes]
 
     events = []
@@ -262,6 +304,9 @@ def parse_scenario(data: dict, where: str) -> Scenario:
         path = f"events[{n}]."
         if not isinstance(ev, dict):
             raise ConfigError(where, f"events[{n}]", ev, "must be a table")
+        if ev.get("kind") == "set":
+            events.append(_set_event(where, ev, path, probe, rids, pids))
+            continue
         _only(where, ev, _EVENT, path)
         date = _require(where, ev, "date", str, path)
         _date(where, date, f"{path}date")
@@ -299,18 +344,132 @@ def parse_scenario(data: dict, where: str) -> Scenario:
                               "a recession needs the observed annual growth in it, e.g. -0.05")
         if "power" in fields and fields["power"] not in pids:
             raise unknown_key(where, f"{path}power", fields["power"], pids)
-        step = probe.step_of(date)
-        if not 0 <= step < steps:
-            raise ConfigError(where, f"{path}date", date,
-                              f"is outside the run ({probe.date(0)} to {probe.date(steps - 1)}, "
-                              f"{steps} quarters); move the event or change scenario.start/"
-                              "steps")
+        step = _step_in_run(where, path, date, probe)
         events.append(Event(step, date, kind, rid, MappingProxyType(fields),
                             str(ev.get("note", "")), str(ev.get("source", ""))))
     events.sort(key=lambda e: e.step)
+    _check_deal_costs(where, params, powers, regimes)
     return Scenario(sid, name, str(scen.get("description", "")), year, quarter, steps, hegemon,
                     citation, MappingProxyType(params), tuple(powers), tuple(regimes),
-                    MappingProxyType(rivalry), tuple(events), where)
+                    MappingProxyType(rivalry), tuple(events), where,
+                    MappingProxyType(param_sources))
+
+
+def _step_in_run(where: str, path: str, date: str, probe: Scenario) -> int:
+    """The step of an event's date; a date outside the run is an error, not a silent drop."""
+    step = probe.step_of(date)
+    if not 0 <= step < probe.steps:
+        raise ConfigError(where, f"{path}date", date,
+                          f"is outside the run ({probe.date(0)} to {probe.date(probe.steps - 1)}"
+                          f", {probe.steps} quarters); move the event or change scenario.start/"
+                          "steps")
+    return step
+
+
+def _sources(where: str, table: dict, path: str, allowed) -> dict[str, str]:
+    """The ``sources`` sub-table: field name -> the citation of the value this table gives."""
+    src = table.get("sources", {})
+    if not isinstance(src, dict):
+        raise ConfigError(where, f"{path}sources", src, 'must be a table of field = "citation"')
+    _only(where, src, allowed, f"{path}sources.")
+    for key, text in src.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(where, f"{path}sources.{key}", text,
+                              "must be a non-empty string citing the value")
+        if key not in table:
+            raise ConfigError(where, f"{path}sources.{key}", text,
+                              f"cites {key}, which this table does not set; give {key} a value "
+                              "or drop its source")
+    return dict(src)
+
+
+def _start_state(where: str, tbl: dict, path: str, pids: list[str]) -> MappingProxyType:
+    """``[regimes.ID.start_state.POWER]``: the pair's tie, debt, stake and support at step 0."""
+    raw = tbl.get("start_state", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(where, f"{path}start_state", raw,
+                          "must be a table of power id = {tie, debt, stake, support}")
+    out = {}
+    for pid, pair in raw.items():
+        if pid not in pids:
+            raise unknown_key(where, f"{path}start_state", pid, pids)
+        if not isinstance(pair, dict):
+            raise ConfigError(where, f"{path}start_state.{pid}", pair,
+                              "must be a table of tie, debt, stake, support = number")
+        out[pid] = MappingProxyType(_declared(where, pair, START_FIELDS,
+                                              f"{path}start_state.{pid}.", set()))
+    return MappingProxyType(out)
+
+
+def _set_event(where: str, ev: dict, path: str, probe: Scenario, rids: list[str],
+               pids: list[str]) -> Event:
+    """A ``set`` event: from its date, declared fields of one regime or one power take new
+    values in every run (an insurgency's threat offset, a budget, an asset)."""
+    if ("regime" in ev) == ("power" in ev):
+        raise ConfigError(where, f"{path}regime", ev.get("regime", "(missing)"),
+                          'a set event changes one regime or one power: give either regime = '
+                          '"ID" or power = "ID", not both')
+    date = _require(where, ev, "date", str, path)
+    _date(where, date, f"{path}date")
+    if "regime" in ev:
+        target, decls = _require(where, ev, "regime", str, path), REGIME_FIELDS
+        if target not in rids:
+            raise unknown_key(where, f"{path}regime", target, rids)
+    else:
+        target, decls = _require(where, ev, "power", str, path), POWER_FIELDS
+        if target not in pids:
+            raise unknown_key(where, f"{path}power", target, pids)
+    fields = {k: v for k, v in ev.items() if k not in _SET_EVENT}
+    _only(where, fields, decls, path)
+    if not fields:
+        raise ConfigError(where, f"{path}kind", "set", "a set event needs at least one "
+                          "declared field = value, e.g. internal_threat_offset = 0.3")
+    values = {}
+    for key, value in fields.items():
+        if decls is REGIME_FIELDS and key in LEADER_STATE:
+            fixed = [f for f in REGIME_FIELDS if f not in LEADER_STATE]
+            raise ConfigError(where, f"{path}{key}", value,
+                              "is the leader's or the economy's state (leader_change, election "
+                              "and recession events change it); a set event may change "
+                              + ", ".join(fixed))
+        values[key] = _check_value(where, f"{path}{key}", value, decls[key])
+    for text in ("note", "source"):
+        if text in ev:
+            get(where, ev, text, str, path)
+    step = _step_in_run(where, path, date, probe)
+    regime = target if decls is REGIME_FIELDS else ""
+    return Event(step, date, "set", regime, MappingProxyType(values), str(ev.get("note", "")),
+                 str(ev.get("source", "")), power="" if regime else target)
+
+
+def smallest_deal(g: dict[str, float], military_budget: float) -> float:
+    """US$M of a regime's smallest deal: the smaller of the security and the economic deal
+    (``security_deal_size``, ``economic_deal_size``, x M) times its military budget, as
+    :func:`omnibalance.engine.quarter.options` sizes them."""
+    return min(g["security_deal_size"], g["economic_deal_size"]) * military_budget
+
+
+def _check_deal_costs(where: str, params: dict, powers: list[PowerSpec],
+                      regimes: list[RegimeSpec]) -> None:
+    """A regime whose smallest deal exceeds the quarterly budget of every power it may deal
+    with can never be funded in full by anyone, under any rule: the scenario's sizes and
+    budgets do not fit together (issue Model 2: deal sizes stay within what a patron can
+    offer). Checked on the values at the start; ``--set`` overrides and set events are not."""
+    g = defaults() | params
+    for r in regimes:
+        may = [p for p in powers if p.id not in r.barred]
+        if not may:
+            continue
+        richest = max(may, key=lambda p: p.values["budget"])
+        cost = smallest_deal(g, r.values["military_budget"])
+        if cost > richest.values["budget"]:
+            raise ConfigError(
+                where, f"regimes.{r.id}.military_budget", r.values["military_budget"],
+                f"{r.name}'s smallest deal costs US${cost:,.0f}M (min(security_deal_size, "
+                f"economic_deal_size) = {cost / r.values['military_budget']:g} x M), more "
+                f"than the largest quarterly budget of the powers it may deal with "
+                f"({richest.id}, US${richest.values['budget']:,.0f}M), so no power can fund "
+                "any of its deals in full; lower the deal sizes or raise a budget")
 
 
 def scenario_path(name_or_path: str | os.PathLike) -> Path:
@@ -340,9 +499,11 @@ def _read_toml(path: Path, where: str = "scenario", field: str = "file") -> dict
 def _read_with_includes(path: Path, seen: tuple[Path, ...]) -> dict:
     """Read a scenario file, first merging the files its ``include`` list names.
 
-    Included files (relative to this one) are merged in order, then this file on top: tables
-    merge key by key, arrays (events) concatenate, other values are replaced. This keeps shared
-    data -- the great powers, a case's regime and its events -- in one file.
+    Included files are merged in order, then this file on top: tables merge key by key,
+    arrays (events) concatenate, other values are replaced. This keeps shared data -- the great
+    powers, a case's regime and its events -- in one file. An include is looked for next to
+    this file first, then among the presets (:func:`include_path`), so a scenario anywhere can
+    ``include = ["_powers_2000s.toml"]``.
     """
     data = _read_toml(path)
     includes = data.pop("include", [])
@@ -350,16 +511,26 @@ def _read_with_includes(path: Path, seen: tuple[Path, ...]) -> dict:
         raise ConfigError(str(path), "include", includes, "must be a list of file names")
     merged: dict = {}
     for name in includes:
-        inc = (path.parent / name).resolve()
+        inc = include_path(path, name)
         if inc in seen or inc == path.resolve():
             raise ConfigError(str(path), "include", name, "includes itself (a cycle)")
-        if not inc.exists():
-            raise ConfigError(str(path), "include", name, "no such file next to this one")
-        if inc.is_dir():
-            raise ConfigError(str(path), "include", name, "is a folder; name a .toml file")
         _merge(merged, _read_with_includes(inc, (*seen, path.resolve())))
     _merge(merged, data)
     return merged
+
+
+def include_path(path: Path, name: str) -> Path:
+    """Where ``include = [name]`` in the file ``path`` points: the scenario's own folder
+    first, then the presets folder (:data:`SEEDS_DIR`)."""
+    for folder in (path.resolve().parent, SEEDS_DIR.resolve()):
+        candidate = (folder / name).resolve()
+        if candidate.is_dir():
+            raise ConfigError(str(path), "include", name, "is a folder; name a .toml file")
+        if candidate.exists():
+            return candidate
+    raise ConfigError(str(path), "include", name,
+                      f"no such file in this scenario's folder ({path.resolve().parent}) or in "
+                      f"the presets ({SEEDS_DIR.resolve()})")
 
 
 def _merge(into: dict, new: dict) -> None:

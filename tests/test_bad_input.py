@@ -195,6 +195,13 @@ def _file_at(name):
 PHASE = ["plot", "phase", "{d}/R", "--x", "internal_threat", "--y", "us_pressure"]
 EVENT = '\n[[events]]\ndate = "{date}"\nkind = "observed"\nregime = "NIC"\nnote = "x"\n'
 REC = '\n[[events]]\ndate = "2009Q1"\nkind = "recession"\nregime = "NIC"\ngrowth = -0.05\n'
+START = '\n[regimes.NIC.start_state.{power}]\n{line}\n'
+SET = '\n[[events]]\ndate = "{date}"\nkind = "set"\n{target}\n{line}\n'
+SOURCES = "[regimes.NIC.sources]\n"
+
+
+def _set(line, target='regime = "NIC"', date="2010Q1"):
+    return _scen(lambda s: s + SET.format(date=date, target=target, line=line))
 
 TABLE = [
     # ---- scenario files ----
@@ -251,7 +258,53 @@ TABLE = [
     ("scn-events-not-array", _scen(lambda s: 'events = 3\n' + s.split("[[events]]")[0]),
      ["events", "array of tables"]),
     ("scn-include-missing", _scen(lambda s: s.replace("_powers_2000s.toml", "_nope.toml")),
-     ["include", "no such file"]),
+     ["include", "'_nope.toml'", "no such file in this scenario's folder", "or in the presets"]),
+    ("scn-start-power-typo", _scen(lambda s: s + START.format(power="RUSS", line="tie = 0.3")),
+     ["regimes.NIC.start_state", "'RUSS'", "did you mean 'RUS'"]),
+    ("scn-start-tie-range", _scen(lambda s: s + START.format(power="RUS", line="tie = 1.5")),
+     ["regimes.NIC.start_state.RUS.tie", "1.5", "[0, 1]"]),
+    ("scn-start-field-typo", _scen(lambda s: s + START.format(power="RUS", line="tye = 0.3")),
+     ["regimes.NIC.start_state.RUS", "did you mean 'tie'"]),
+    ("scn-start-debt-negative", _scen(lambda s: s + START.format(power="RUS",
+                                                                 line="debt = -0.5")),
+     ["regimes.NIC.start_state.RUS.debt", "[0, 100]"]),
+    ("scn-start-not-table", _scen(lambda s: s.replace("asset_market = 0.05\n",
+                                                      "asset_market = 0.05\nstart_state = 3\n")),
+     ["regimes.NIC.start_state", "must be a table"]),
+    ("scn-set-field-typo", _set("budgt = 100.0", target='power = "RUS"'),
+     ["events[7]", "'budgt'", "did you mean 'budget'"]),
+    ("scn-set-range", _set("internal_threat_offset = 3.0"),
+     ["events[7].internal_threat_offset", "[-1, 1]"]),
+    ("scn-set-both-targets", _set("budget = 100.0", target='regime = "NIC"\npower = "RUS"'),
+     ["events[7].regime", "either regime", "or power"]),
+    ("scn-set-no-target", _set("budget = 100.0", target=""), ["events[7].regime", "either"]),
+    ("scn-set-leader-state", _set("mandate = 0.3"),
+     ["events[7].mandate", "leader's", "internal_threat_offset"]),
+    ("scn-set-no-field", _set(""), ["events[7].kind", "at least one"]),
+    ("scn-set-power-typo", _set("budget = 100.0", target='power = "RU"'),
+     ["events[7].power", "did you mean 'RUS'"]),
+    ("scn-set-regime-typo", _set("asset_naval = 1.0", target='regime = "NIX"'),
+     ["events[7].regime", "did you mean 'NIC'"]),
+    ("scn-set-before-start", _set("asset_naval = 1.0", date="2005Q1"),
+     ["events[7].date", "2005Q1", "outside the run"]),
+    ("scn-set-after-end", _set("asset_naval = 1.0", date="2021Q1"),
+     ["events[7].date", "2021Q1", "outside the run"]),
+    ("scn-deal-over-every-budget", _scen(lambda s: s.replace("military_budget = 79.0",
+                                                             "military_budget = 100000.0")),
+     ["regimes.NIC.military_budget", "Nicaragua's smallest deal costs US$15,000M",
+      "(US, US$2,000M)"]),
+    ("scn-source-typo", _scen(lambda s: s.replace(SOURCES, SOURCES + 'militry_budget = "x"\n')),
+     ["regimes.NIC.sources", "did you mean 'military_budget'"]),
+    ("scn-source-unset-field", _scen(lambda s: s.replace(
+        SOURCES, SOURCES + 'internal_threat_offset = "x"\n')),
+     ["regimes.NIC.sources.internal_threat_offset", "does not set"]),
+    ("scn-source-empty", _scen(lambda s: s.replace(SOURCES, SOURCES + 'autocracy = " "\n')),
+     ["regimes.NIC.sources.autocracy", "non-empty string"]),
+    ("scn-power-source-typo", _scen(lambda s: s + '\n[powers.RUS.sources]\nbudgte = "x"\n'),
+     ["powers.RUS.sources", "did you mean 'budget'"]),
+    ("scn-parameter-source-unset", _scen(lambda s: s + '\n[parameters.sources]\n'
+                                         'us_pressure = "x"\n'),
+     ["parameters.sources.us_pressure", "does not set"]),
     ("scn-include-folder", _scen(lambda s: s.replace('"_powers_2000s.toml"', '"."')),
      ["include", "is a folder"]),
     ("scn-include-not-list", _scen(lambda s: s.replace('["_powers_2000s.toml"]', "3")),

@@ -19,7 +19,7 @@ _TRANSFER = re.compile(r"(discounts the terms by|concedes) (\d+(?:\.\d+)?) M")
 M_MEANING = ("Deal terms are measured in years of the regime's own military budget: "
              "0.05 means a twentieth of a year's budget.")
 
-KEY_KINDS = ("tie", "leader_change", "removal", "observed", "election")
+KEY_KINDS = ("tie", "leader_change", "removal", "observed", "election", "set")
 
 
 def budget_words(amount: float) -> str:
@@ -75,7 +75,7 @@ def key_moments(events) -> list[Line]:
             out.append(Line(ev.date, "first offer", in_words(ev.text)))
         elif ev.kind in KEY_KINDS:
             text = in_words(ev.text)
-            if ev.note and ev.kind in ("election", "leader_change"):
+            if ev.note and ev.kind in ("election", "leader_change", "set"):
                 text += f" [{ev.note}]"
             out.append(Line(ev.date, ev.kind, text))
     return out
@@ -102,7 +102,7 @@ def collapsed(events) -> list[Line]:
         if ev.kind != "observed":
             open_run.pop(ev.regime, None)
         text = in_words(ev.text)
-        if ev.note and ev.kind in ("election", "leader_change"):
+        if ev.note and ev.kind in ("election", "leader_change", "set"):
             text += f" [{ev.note}]"
         slots.append(Line(ev.date, ev.kind, text))
     out = []

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..theory import bargaining, dynamics, rules, threat
 from ..theory.outlook import Exposure, exposure, protection, threats
+from . import events
 from .draws import Draws
 from .state import State, baseline
 from .world import ECONOMIC_ASSETS, World
@@ -53,6 +54,9 @@ def _shocks(w: World, s: State, d: Draws, log) -> None:
     s.growth = target + w.at("growth_persistence", 2) * (s.growth - target) \
         + w.at("growth_sd", 2) * d.growth
     for ev in _events_at(w, s.t):
+        if ev.kind == "set":
+            events.apply_set(w, s, ev, log)
+            continue
         i = w.case.regime_index(ev.regime)
         f = ev.fields
         everyone = np.ones(w.n, dtype=bool)

@@ -17,6 +17,9 @@ class State:
     """Arrays of shape (n,), (n, regimes) or (n, regimes, powers); see the attribute notes."""
 
     def __init__(self, world: World):
+        # A run starts from the world's start values, whatever set events an earlier run of the
+        # same world applied (engine.events).
+        world.restart()
         n, n_r, n_p = world.n, world.n_r, world.n_p
         reg = world.regime
         self.t = 0
@@ -42,12 +45,13 @@ class State:
         self.protective_aid = np.zeros((n, n_r))
         """Security aid received last quarter, weighted by how far each patron protects
         (theory.outlook.protection), x M."""
-        # Pair state, (n, regimes, powers).
+        # Pair state, (n, regimes, powers): zero, or what the scenario's start_state gives a
+        # case that starts mid-history (ODD 5).
         shape = (n, n_r, n_p)
-        self.tau = np.zeros(shape)
-        self.debt = np.zeros(shape)
-        self.stake = np.zeros(shape)
-        self.support = np.zeros(shape)
+        self.tau = start_pairs(world, "tie")
+        self.debt = start_pairs(world, "debt")
+        self.stake = start_pairs(world, "stake")
+        self.support = start_pairs(world, "support")
         self.share = np.ones(shape)
         self.aid_security = np.zeros(shape)
         self.aid_economic = np.zeros(shape)
@@ -71,6 +75,18 @@ class State:
     def active(self, world: World) -> np.ndarray:
         """(regimes,) bool: the regime has entered the scenario (e.g. Kirchner from 2007 Q4)."""
         return self.t >= world.enters
+
+
+def start_pairs(world: World, name: str) -> np.ndarray:
+    """(n, regimes, powers): the scenario's ``start_state`` value ``name`` of every pair (tie,
+    debt, stake or support; scenario.START_FIELDS), the same in every run."""
+    case = world.case
+    pids = [p.id for p in case.powers]
+    a = np.zeros((world.n_r, world.n_p))
+    for i, r in enumerate(case.regimes):
+        for pid, values in r.start_state.items():
+            a[i, pids.index(pid)] = values[name]
+    return np.broadcast_to(a, (world.n, world.n_r, world.n_p)).copy()
 
 
 def baseline(world: World, mandate: np.ndarray) -> np.ndarray:

@@ -41,6 +41,7 @@ class World:
     power: dict[str, np.ndarray]
     assets: np.ndarray = field(init=False)
     interest: np.ndarray = field(init=False)
+    _start: tuple = field(init=False, repr=False)
     _views: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -56,8 +57,23 @@ class World:
                                  for r in case.regimes])
         """allowed[i, k]: regime i may deal with power k (the scenario bars some pairs)."""
         self.enters = np.array([r.start for r in case.regimes])
+        self._start = (dict(self.regime), dict(self.power))
+        self.derive()
+
+    def derive(self) -> None:
+        """The arrays computed from the fields: assets (n, regimes, kinds) and interest
+        weights (n, powers, kinds)."""
         self.assets = np.stack([self.regime[f"asset_{k}"] for k in ASSET_KINDS], axis=-1)
         self.interest = np.stack([self.power[f"interest_{k}"] for k in ASSET_KINDS], axis=-1)
+
+    def restart(self) -> None:
+        """Back to the fields the world was built with. A set event (engine.events) replaces
+        a field's array instead of writing into it, so the start arrays are intact."""
+        regime, power = self._start
+        if any(self.regime[k] is not v for k, v in regime.items()) or any(
+                self.power[k] is not v for k, v in power.items()):
+            self.regime, self.power = dict(regime), dict(power)
+            self.derive()
 
     def at(self, name: str, ndim: int):
         """Global parameter ``name`` shaped to broadcast against arrays of ``ndim`` axes whose
@@ -72,12 +88,14 @@ class World:
         return self._views[ndim]
 
     def subset(self, index) -> World:
-        """The world of some of this world's runs (``index``: a slice or index array)."""
+        """The world of some of this world's runs (``index``: a slice or index array), with
+        the fields it was built with."""
         g = {k: v if isinstance(v, float) else v[index] for k, v in self.g.items()}
         n = len(np.arange(self.n)[index])
+        regime, power = self._start
         return World(self.case, self.rule, n, self.steps, g,
-                     {k: v[index] for k, v in self.regime.items()},
-                     {k: v[index] for k, v in self.power.items()})
+                     {k: v[index] for k, v in regime.items()},
+                     {k: v[index] for k, v in power.items()})
 
 
 def build_world(case: Scenario, rule: str, overrides: Sequence[Mapping[str, Any]] | Mapping[
