@@ -314,6 +314,10 @@ _REGIME: list[Param] = [
     _p("opposition_ideology", 0.5, -1.0, 1.0, "-1 .. +1",
        "Mean ideology of a successor drawn when the leader is removed or loses an election.",
        "MODEL.md 3.3", "regime"),
+    _p("deal_scale", 1.0, 0.001, 1.0, "multiplier",
+       "Size of this regime's deals relative to the global deal sizes (x M): a large military "
+       "that makes most of its own arms buys a smaller share of its budget abroad per deal.",
+       "MODEL.md 3.5 (deal sizes stay within what a patron can offer)", "regime"),
     _p("internal_threat_offset", 0.0, -1.0, 1.0, "threat",
        "Case-specific shift of baseline internal threat.", "MODEL.md 2", "regime"),
 ]

@@ -442,11 +442,12 @@ def _set_event(where: str, ev: dict, path: str, probe: Scenario, rids: list[str]
                  str(ev.get("source", "")), power="" if regime else target)
 
 
-def smallest_deal(g: dict[str, float], military_budget: float) -> float:
+def smallest_deal(g: dict[str, float], military_budget: float, deal_scale: float = 1.0
+                  ) -> float:
     """US$M of a regime's smallest deal: the smaller of the security and the economic deal
-    (``security_deal_size``, ``economic_deal_size``, x M) times its military budget, as
-    :func:`omnibalance.engine.quarter.options` sizes them."""
-    return min(g["security_deal_size"], g["economic_deal_size"]) * military_budget
+    (``security_deal_size``, ``economic_deal_size``, x M) times the regime's ``deal_scale``
+    and its military budget, as :func:`omnibalance.engine.quarter.options` sizes them."""
+    return min(g["security_deal_size"], g["economic_deal_size"]) * deal_scale * military_budget
 
 
 def _check_deal_costs(where: str, params: dict, powers: list[PowerSpec],
@@ -461,7 +462,7 @@ def _check_deal_costs(where: str, params: dict, powers: list[PowerSpec],
         if not may:
             continue
         richest = max(may, key=lambda p: p.values["budget"])
-        cost = smallest_deal(g, r.values["military_budget"])
+        cost = smallest_deal(g, r.values["military_budget"], r.values["deal_scale"])
         if cost > richest.values["budget"]:
             raise ConfigError(
                 where, f"regimes.{r.id}.military_budget", r.values["military_budget"],

@@ -189,12 +189,13 @@ def options(w: World):
     """The options: for each power a security deal, an economic deal and a cut of the tie.
 
     Returns (power of each option, act of each option, size x M, credit x M), the sizes shaped
-    (runs or 1, 1, options); a cut has size and credit 0."""
+    (runs, regimes, options); a cut has size and credit 0."""
     opt_power = np.repeat(np.arange(w.n_p), ACTS)
     act = np.tile(np.arange(ACTS), w.n_p)
     is_sec, is_deal = act == rules.SECURITY, act != rules.CUT
     size = np.where(is_sec, w.at("security_deal_size", 3),
-                    np.where(is_deal, w.at("economic_deal_size", 3), 0.0))
+                    np.where(is_deal, w.at("economic_deal_size", 3), 0.0)) \
+        * w.regime["deal_scale"][..., None]
     credit = size * np.where(is_sec, w.at("security_credit_share", 3),
                              w.at("economic_credit_share", 3))
     return opt_power, act, size, credit
