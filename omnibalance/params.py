@@ -130,6 +130,10 @@ _GLOBAL: list[Param] = [
     _p("hazard_exponent", 3.0, 0.5, 5.0, "dimensionless",
        "Convexity g of hazard in threat: h = 1 - (1 - e_in T_in^g)(1 - e_ex T_ex^g).",
        CAL, "hazard"),
+    _p("endogenous_elections", 0, 0, 1, "switch (0 or 1)",
+       "1: every scheduled election is decided by the election model, the scenario's historical "
+       "outcome ignored (a counterfactual); 0: historical outcomes hold while the scheduled "
+       "leader is in office.", "docs/ODD.md 7.2 (a modelling decision)", "hazard", int),
     _p("election_base", -0.5, -5.0, 5.0, "log-odds",
        "Log-odds that an incumbent loses a scheduled election at mandate 0.5, zero growth and "
        "zero internal threat.", ASSUMED, "hazard"),
@@ -202,9 +206,6 @@ _GLOBAL: list[Param] = [
        "Value to a patron of denying a rival a client in that rival's region (or one tied to "
        "it), an absolute amount per deal: the strategic value of a client does not grow with "
        "its military budget (divided by M_i in the bargain).", CAL, "deal"),
-    _p("access_value", 1.0, 0.0, 10.0, "x M per unit asset",
-       "Scale of the value of a regime's assets to a patron (times its interest weights).",
-       ASSUMED, "deal"),
     _p("repayment_rate", 0.03, 0.0, 0.5, "share of debt per quarter",
        "Share of its debt a regime services each quarter in normal times.", ASSUMED, "deal"),
     _p("recession_repayment", 0.3, 0.0, 1.0, "multiplier",
@@ -286,16 +287,30 @@ Calibration). A parameter a rule does not list stays at its default; the default
 search's centre."""
 
 
-def _with_prior(p: Param) -> Param:
-    lo, hi = p.default * (1 - PRIOR_WIDTH), p.default * (1 + PRIOR_WIDTH)
-    lo, hi = max(p.low, min(lo, hi)), min(p.high, max(lo, hi))
-    if p.kind is int:
-        lo, hi = float(round(lo)), float(round(hi))
-    return replace(p, prior=(round(lo, 10), round(hi, 10)))
+FIXED: dict[str, str] = {
+    **dict.fromkeys(("pc_tie", "partnership_tie", "pc_dependence", "pc_share", "pc_support_min",
+                     "security_memory"), "definition"),
+    "endogenous_elections": "switch"}
+"""Globals that are not free: the classification's definitions (what the categories of
+MODEL.md 3.7 mean, read by the patterns, not fitted to them) and switches between model
+variants. Every other global is free: calibrated (CALIBRATED, RULE_PARAMETERS) or assumed."""
 
 
-PARAMETERS: dict[str, Param] = {p.name: _with_prior(p) if p.name in CALIBRATED else p
-                                for p in _GLOBAL}
+def status(name: str) -> str:
+    """``calibrated``, ``assumed``, ``definition`` or ``switch``."""
+    if name in FIXED:
+        return FIXED[name]
+    if name in CALIBRATED or any(name in v for v in RULE_PARAMETERS.values()):
+        return "calibrated"
+    return "assumed"
+
+
+PARAMETERS: dict[str, Param] = {p.name: p for p in _GLOBAL}
+
+
+def free_parameters() -> list[str]:
+    """The free globals: every global that is neither a definition nor a switch."""
+    return [n for n in PARAMETERS if status(n) in ("calibrated", "assumed")]
 
 
 _REGIME: list[Param] = [
@@ -380,18 +395,32 @@ def prior_box(rule: str, width: float = PRIOR_WIDTH) -> dict[str, tuple[float, f
     return out
 
 
+PARAMETERS.update({name: replace(PARAMETERS[name], prior=box)
+                   for name, box in prior_box("omnibalance").items()})
+
+
 def parameter_table_markdown() -> str:
     """The parameter tables of docs/ODD.md, generated from the declarations."""
-    out: list[str] = []
+    free = free_parameters()
+    n_cal = sum(status(n) == "calibrated" for n in free)
+    out: list[str] = [
+        f"{len(PARAMETERS)} global parameters: {len(free)} free ({n_cal} calibrated, "
+        f"{len(free) - n_cal} assumed), {len(PARAMETERS) - len(free)} fixed as definitions or "
+        "switches. *omnibalance* is omnibalance's calibrated value (section 8; the default is "
+        "the calibration search's centre); *prior* its declared prior range.\n"]
     for title, table in (("Global parameters", PARAMETERS), ("Regime fields", REGIME_FIELDS),
                          ("Great-power fields", POWER_FIELDS)):
         out.append(f"#### {title}\n")
-        out.append("| name | default | range | prior | unit | meaning | source |")
-        out.append("|---|---|---|---|---|---|---|")
+        glob = table is PARAMETERS
+        out.append("| name | default | " + ("omnibalance | status | " if glob else "")
+                   + "range | prior | unit | meaning | source |")
+        out.append("|---|---|" + ("---|---|" if glob else "") + "---|---|---|---|---|")
+        cal = rule_defaults("omnibalance")
         for p in table.values():
             meaning = p.meaning.replace("|", "\\|")
             prior = f"[{_fmt(p.prior[0])}, {_fmt(p.prior[1])}]" if p.prior else "fixed"
-            out.append(f"| `{p.name}` | {_fmt(p.default)} | [{_fmt(p.low)}, {_fmt(p.high)}] | "
-                       f"{prior} | {p.unit} | {meaning} | {p.source} |")
+            extra = f"{_fmt(cal[p.name])} | {status(p.name)} | " if glob else ""
+            out.append(f"| `{p.name}` | {_fmt(p.default)} | {extra}[{_fmt(p.low)}, "
+                       f"{_fmt(p.high)}] | {prior} | {p.unit} | {meaning} | {p.source} |")
         out.append("")
     return "\n".join(out)

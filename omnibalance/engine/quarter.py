@@ -91,7 +91,8 @@ def _election(w: World, s: State, i: int, ev, d: Draws, log) -> None:
     if f["outcome"] == "endogenous":
         lost = endogenous
     else:
-        lost = np.where(s.on_schedule[:, i], f["outcome"] == "challenger", endogenous)
+        historical = s.on_schedule[:, i] & (w.at("endogenous_elections", 1) < 0.5)
+        lost = np.where(historical, f["outcome"] == "challenger", endogenous)
     _note(log, "election", i, ev, lose=lose, lost=lost)
     if "mandate" in f:
         s.mandate[~lost & s.on_schedule[:, i], i] = f["mandate"]
@@ -297,7 +298,7 @@ def decide(w: World, s: State) -> Choice:
     returns = np.where(ECONOMIC_ASSETS & (s.growth < 0.0)[..., None],
                        w.at("recession_returns", 3), 1.0)[:, :, None, :]
     interest = w.interest[:, None, :, :]                                   # (n, 1, k, a)
-    weighted = w.at("access_value", 4) * interest * w.assets[:, :, None, :] * returns
+    weighted = interest * w.assets[:, :, None, :] * returns
     asset_value = (weighted * offered).sum(axis=-1)
     sunk_weight = w.power["sunk_weight"][:, None, :]
     c.value_patron = bargaining.patron_value(

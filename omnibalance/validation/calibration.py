@@ -3,8 +3,9 @@
 A rule is judged against its rivals only after each has been given the same chance to fit the
 cases. For every rule this module:
 
-1. takes the defaults and a Latin hypercube of ``points - 1`` points over the *search box*: each parameter of
-   :func:`omnibalance.params.calibrated_names` from half to twice its default (within its
+1. takes the defaults and a Latin hypercube of ``points - 1`` points over the *search box*:
+   each parameter of :func:`omnibalance.params.calibrated_names` from half to twice its
+   default (within its
    allowed range) -- the same box, around the same defaults, for every rule -- plus, for the
    threat-blind rules, their own ``alignment_value`` from a tenth to ten times its default
    (no earlier calibration narrowed it);
