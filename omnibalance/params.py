@@ -353,6 +353,12 @@ _POWER: list[Param] = [
     _p("sunk_weight", 0.5, 0.0, 1.0, "weight",
        "How far the power's existing stake counts when it decides to keep a client alive.",
        "MODEL.md 2; Valley (essay) on Venezuela after 2013", "power"),
+    _p("backs_opposition", 0.0, 0.0, 1.0, "share",
+       "How far the power backs the opposition of regimes ideologically far from it (times the "
+       "distance): it raises their internal threat and its own aid to them protects less. The "
+       "hegemon's backing is its pressure's opposition channel (opposition_backing) instead.",
+       "David 1991 (a power that backs the opposition cannot protect against it); MODEL.md 3.2",
+       "power"),
     _p("regional_stake", 0.0, 0.0, 1.0, "weight",
        "How much the power cares about the region as its own (the hegemon: 1).",
        "MODEL.md 2", "power"),

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..theory import bargaining, dynamics, rules, threat
-from ..theory.outlook import Exposure, exposure, protection, threats
+from ..theory.outlook import Exposure, exposure, hostility, protection, threats
 from . import events
 from .draws import Draws
 from .state import State, baseline
@@ -138,7 +138,7 @@ def _replace(w: World, s: State, i: int, mask: np.ndarray, d: Draws, scheduled,
 def update_threats(w: World, s: State, initial: bool = False) -> None:
     """Pressure, external and internal threat and the hazard components of every regime."""
     th = threats(exposure=exposure(s.tau, s.stake, s.debt, s.support, _rival_weight(w, s),
-                                   w.hegemon),
+                                   w.hegemon), foreign_backing=_hostility(w, s).sum(axis=-1),
                  ideological_distance=_distance_to_hegemon(w, s), autocracy=s.autocracy,
                  t_in_prev=s.t_in, baseline=baseline(w, s.mandate), growth=s.growth,
                  security_aid=s.protective_aid, p=w.view(2))
@@ -149,6 +149,13 @@ def update_threats(w: World, s: State, initial: bool = False) -> None:
         s.t_in, s.t_ex, hazard_internal=w.at("hazard_internal", 2),
         hazard_external=w.at("hazard_external", 2), hazard_exponent=w.at("hazard_exponent", 2))
     s.hazard = threat.combine_hazards(s.h_in, s.h_ex)
+
+
+def _hostility(w: World, s: State) -> np.ndarray:
+    """(n, i, k): how far each power other than the hegemon backs the regime's opposition
+    (outlook.hostility)."""
+    dist = np.abs(s.ideology[..., None] - w.power["ideology"][:, None, :]) / 2.0
+    return hostility(w.power["backs_opposition"][:, None, :], dist, w.is_hegemon)
 
 
 def _rival_weight(w: World, s: State) -> np.ndarray:
@@ -225,7 +232,9 @@ def decide(w: World, s: State) -> Choice:
     # A deal with an estranged power makes it a rival presence again; a cut estranges it.
     r2h = w.rivalry_to_hegemon[opt_power]
     was = weight[:, :, opt_power]
-    protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3))
+    hostile = _hostility(w, s)
+    protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3),
+                         hostile)
     sec = is_sec.astype(float)
     d_weight = np.where(is_cut, -was, r2h - was)
     deal_x = Exposure(
@@ -241,10 +250,12 @@ def decide(w: World, s: State) -> Choice:
 
     dist = _distance_to_hegemon(w, s)
     base = baseline(w, s.mandate)
-    none = threats(exposure=none_x, growth=s.growth, security_aid=0.0,
+    foreign = hostile.sum(axis=-1)
+    none = threats(exposure=none_x, growth=s.growth, security_aid=0.0, foreign_backing=foreign,
                    ideological_distance=dist, autocracy=s.autocracy, t_in_prev=s.t_in,
                    baseline=base, p=w.view(2))
     deal = threats(exposure=deal_x, growth=growth_deal, security_aid=aid,
+                   foreign_backing=foreign[..., None],
                    ideological_distance=dist[..., None], autocracy=s.autocracy[..., None],
                    t_in_prev=s.t_in[..., None], baseline=base[..., None], p=p3)
     h_now = (s.h_in[..., None], s.h_ex[..., None])
@@ -439,7 +450,8 @@ def _negotiate(w: World, s: State, c: Choice, log) -> None:
                                   stake_depreciation=p["stake_depreciation"])
     s.support = dynamics.security_support_next(s.support, s.aid_security,
                                                security_memory=p["security_memory"])
-    protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3))
+    protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3),
+                         _hostility(w, s))
     s.protective_aid = (s.aid_security * protect).sum(axis=-1)
     # Investment adds growth; debt service takes it away at the same rate (ODD 7.6).
     s.growth = s.growth + w.at("investment_growth", 2) * (s.aid_economic.sum(axis=-1)

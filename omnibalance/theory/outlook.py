@@ -53,11 +53,12 @@ def exposure(tau, stake, debt, support, rivalry_to_hegemon, hegemon) -> Exposure
 
 
 def threats(*, exposure: Exposure, ideological_distance, autocracy, t_in_prev, baseline,
-            growth, security_aid, p) -> Threats:
+            growth, security_aid, p, foreign_backing=0.0) -> Threats:
     """Threats and hazard components implied by a regime's exposure to the powers.
 
-    ``security_aid`` is the protective security aid received last quarter (x M); ``p`` the
-    global parameters.
+    ``security_aid`` is the protective security aid received last quarter (x M);
+    ``foreign_backing`` the backing other powers than the hegemon give the opposition
+    (:func:`hostility`, summed over powers); ``p`` the global parameters.
     """
     pressure = hegemon_pressure(
         ideological_distance, autocracy, exposure.rival_ties, exposure.hegemon_tie,
@@ -65,6 +66,7 @@ def threats(*, exposure: Exposure, ideological_distance, autocracy, t_in_prev, b
         pressure_autocracy=p["pressure_autocracy"], pressure_rival_ties=p["pressure_rival_ties"],
         appeasement=p["appeasement"])
     opp, direct = split_pressure(pressure, opposition_backing=p["opposition_backing"])
+    opp = opp + foreign_backing
     det = deterrence(exposure.rival_ties, exposure.rival_stakes, exposure.rival_arms,
                      deterrence_ties=p["deterrence_ties"], deterrence_stakes=p["deterrence_stakes"],
                      deterrence_arms=p["deterrence_arms"])
@@ -79,11 +81,19 @@ def threats(*, exposure: Exposure, ideological_distance, autocracy, t_in_prev, b
     return Threats(pressure, opp, det, t_ex, t_in, h_in, h_ex)
 
 
-def protection(is_hegemon, pressure, opposition_backing):
+def hostility(backs_opposition, ideological_distance, is_hegemon):
+    """How far each power other than the hegemon backs a regime's opposition, in [0, 1]: its
+    declared ``backs_opposition`` times its ideological distance from the leader (0..1). The
+    hegemon's backing is its pressure's opposition channel instead (``opposition_backing``)."""
+    return np.where(is_hegemon, 0.0, backs_opposition * ideological_distance)
+
+
+def protection(is_hegemon, pressure, opposition_backing, hostile_backing=0.0):
     """How far a power's security aid protects the regime against its internal threat.
 
     David (1991): a power that backs the opposition cannot be the protector against it. The
-    hegemon's aid to a regime it pressures protects only in proportion to 1 - pressure.
+    hegemon's aid to a regime it pressures protects only in proportion to 1 - pressure; any
+    other power's in proportion to 1 - its :func:`hostility`.
     """
     hostile = np.where(opposition_backing > 0, pressure, 0.0)
-    return np.where(is_hegemon, 1.0 - hostile, 1.0)
+    return np.where(is_hegemon, 1.0 - hostile, 1.0 - hostile_backing)
