@@ -1,4 +1,4 @@
-"""The seven patterns under the calibrated defaults, and the rule comparison (issue 3).
+"""The seven patterns under each rule's calibration, and the rule comparison (issues 3, 9).
 
 Replications. Under ``omnibalance`` every case runs 150 times: a pattern whose true proportion
 lies 0.1 or more beyond its threshold is then decided (its whole Wilson interval on one side)
@@ -18,15 +18,31 @@ OMNI_REPLICATIONS = 150
 ALT_REPLICATIONS = 60
 
 
+DOCUMENTED_NOT_PASSING = {"1a": "fail", "3b": "undecided"}
+"""docs/validation.md, Result: under omnibalance at its Model 2 calibration every criterion
+passes but these. If the model moves one of them, this test fails and the docs must follow."""
+
+
 @pytest.mark.slow
-def test_patterns_hold_under_omnibalance():
+def test_documented_verdicts_under_omnibalance():
     res = validate(OMNI_REPLICATIONS, workers=1, seed=11, rules=("omnibalance",))["omnibalance"]
-    failed = {r.criterion.id: (r.verdict, r.interval, r.count) for r in res
-              if r.verdict != "pass"}
-    assert not failed, f"patterns not established under omnibalance: {failed}"
-    # Every criterion is asserted, 3b (sunk weight) included; 6 is the test below.
-    assert {r.criterion.id for r in res} >= {"1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b",
-                                             "5a", "5b", "7"}
+    verdicts = {r.criterion.id: r.verdict for r in res}
+    assert set(verdicts) >= {"1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "5a", "5b", "7"}
+    passing = {c for c, v in verdicts.items() if v == "pass"}
+    assert passing == set(verdicts) - set(DOCUMENTED_NOT_PASSING), {
+        r.criterion.id: (r.verdict, r.interval, r.count) for r in res
+        if (r.verdict == "pass") != (r.criterion.id not in DOCUMENTED_NOT_PASSING)}
+    assert verdicts["1a"] == "fail"
+
+
+@pytest.mark.slow
+def test_omnibalance_passes_more_criteria_than_every_rival():
+    """Each rule at its own calibration (the same search for every rule): David's rule
+    reproduces more of the cases than any rival."""
+    res = validate(ALT_REPLICATIONS, workers=1, seed=11)
+    passed = {rule: sum(r.verdict == "pass" for r in rs) for rule, rs in res.items()}
+    assert all(passed["omnibalance"] > n for rule, n in passed.items() if rule != "omnibalance"
+               ), passed
 
 
 @pytest.mark.slow
