@@ -152,7 +152,8 @@ _GLOBAL: list[Param] = [
     _p("growth_sd", 0.01, 0.0, 0.1, "annual growth rate",
        "Standard deviation of the quarterly growth innovation.", ASSUMED, "economy"),
     _p("investment_growth", 0.02, 0.0, 0.5, "annual growth per unit investment (x M)",
-       "Growth added by one annual military budget's worth of foreign investment.", ASSUMED,
+       "Growth added by one annual military budget's worth of foreign investment, and removed "
+       "by as much debt service.", ASSUMED,
        "economy"),
     # --- the regime's decision (MODEL.md 3.4) ---
     _p("omega", 0.5, 0.0, 1.0, "weight",
@@ -160,7 +161,8 @@ _GLOBAL: list[Param] = [
     _p("office_value", 30.0, 0.0, 200.0, "x M",
        "Value to the leader of staying in office over the planning horizon.", CAL, "decision"),
     _p("horizon", 8, 1, 40, "quarters",
-       "Planning horizon over which a leader counts the fall in hazard a deal brings.", ASSUMED,
+       "Planning horizon of a leader: over it he counts the fall in hazard an act brings, a tie's "
+       "lasting cost and the credit he repays; the patron counts the risk to its deal over it.", ASSUMED,
        "decision", int),
     _p("concession_accountability", 0.6, 0.0, 10.0, "x M per unit accountability",
        "Concession cost of a deal for an accountable (democratic) leader, per unit "
@@ -180,8 +182,8 @@ _GLOBAL: list[Param] = [
        "concession cost of the patron, times the tie. A cut tie stops it.",
        "David 1991 (appeasement has a domestic price); MODEL.md 3.4", "decision"),
     _p("alignment_value", 1.0, 0.0, 20.0, "x M",
-       "Fixed value a threat-blind leader (balance of power, bandwagon) puts on a deal with its "
-       "target.", "Waltz 1979; MODEL.md 3.4", "decision"),
+       "Fixed value a threat-blind leader (balance of power, bandwagon) puts on a security deal "
+       "with its target.", "Waltz 1979; MODEL.md 3.4", "decision"),
     _p("economic_value", 1.5, 0.0, 5.0, "per unit investment",
        "Direct value (rents, jobs) a leader puts on each unit of foreign investment, under every "
        "rule.", CAL, "decision"),
@@ -229,7 +231,8 @@ _GLOBAL: list[Param] = [
        ASSUMED, "deal"),
     # --- ties and classification (MODEL.md 3.6-3.7) ---
     _p("tie_decay", 0.09, 0.0, 1.0, "share per quarter",
-       "Share of a tie lost every quarter without renewal.", CAL, "ties"),
+       "Share of a tie lost every quarter without renewal; also the rate at which a leader "
+       "forgets a power's refusals (expected acceptance drifts back to 1).", CAL, "ties"),
     _p("tie_gain", 1.5, 0.0, 10.0, "tie per unit deal (x M)",
        "Tie gained per unit of deal size, applied to the gap 1 - tau.", ASSUMED, "ties"),
     _p("security_memory", 0.9, 0.0, 1.0, "discount per quarter",
@@ -269,6 +272,12 @@ RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "omnibalance": (), "balance_of_threat": (),
     "balance_of_power": ("alignment_value",), "bandwagon": ("alignment_value",)}
 """Parameters only some rules read, calibrated for those rules besides CALIBRATED."""
+
+RULE_INERT: dict[str, tuple[str, ...]] = {
+    "omnibalance": (), "balance_of_threat": ("omega",),
+    "balance_of_power": ("omega", "office_value"), "bandwagon": ("omega", "office_value")}
+"""Calibrated parameters a rule never reads (balance of threat weighs internal threat 0, so
+no secondary weight; the threat-blind rules value no hazard): left out of its search and box."""
 
 def _load_calibration() -> dict[str, dict[str, float]]:
     import tomllib
@@ -381,8 +390,9 @@ def rule_defaults(rule: str) -> dict[str, float]:
 
 
 def calibrated_names(rule: str) -> tuple[str, ...]:
-    """The parameters calibrated under ``rule``."""
-    return CALIBRATED + RULE_PARAMETERS.get(rule, ())
+    """The parameters calibrated under ``rule``: those it reads."""
+    return tuple(n for n in CALIBRATED if n not in RULE_INERT.get(rule, ())) \
+        + RULE_PARAMETERS.get(rule, ())
 
 
 def prior_box(rule: str, width: float = PRIOR_WIDTH) -> dict[str, tuple[float, float]]:

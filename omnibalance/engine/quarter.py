@@ -7,15 +7,16 @@ the same state, then all is resolved:
 1. shocks: the economy moves, scheduled events fire (recessions, leader changes, elections);
 2. threats: hegemon pressure, deterrence, internal and external threat, hazard;
 3. removals: a leader falls with the quarter's hazard;
-4. decisions: every active regime values each deal under the rule and proposes its best;
-5. negotiation: each power answers its proposals in order of its net value while its budget
-   lasts (generalised Nash terms);
+4. decisions: every active regime values each act (a security or an economic deal, or a cut
+   of its tie) with each power under the rule and chooses its portfolio (one act per power);
+5. negotiation: each power answers the region's proposals in order of net value per US$ while
+   its budget lasts, the last in part (generalised Nash terms);
 6. ties, debt, stakes and security support move;
 7. classification of every pair (none, partnership, patron-client).
 
 The arithmetic is in :mod:`omnibalance.theory` (pure functions over arrays); this module only
 shapes the arrays. Axes: run n, regime i, option o (a security and an economic deal with each
-power, ``2 * powers`` options), power k, asset kind a. Only plain numpy calls are used.
+power, ``ACTS * powers`` options), power k, asset kind a. Only plain numpy calls are used.
 When ``log`` is given, each phase appends what it did (for the Mesa face's event log).
 """
 
@@ -176,6 +177,10 @@ def _removals(w: World, s: State, d: Draws, log) -> None:
         _note(log, "removal", i, None, mask=fall[:, i], internal=s.h_in[:, i] >= s.h_ex[:, i],
               hazard=s.hazard[:, i].copy())
         _replace(w, s, i, fall[:, i], d, None, cause="removal", log=log)
+    if fall.any():
+        # The successor decides on his own pressure and hazard, not the fallen leader's
+        # (internal threat already restarted at his baseline); other runs are unchanged.
+        update_threats(w, s, initial=True)
 
 
 # 4. decisions ------------------------------------------------------------------------------
@@ -446,14 +451,15 @@ def _negotiate(w: World, s: State, c: Choice, log) -> None:
     factor = np.where(s.growth < 0.0, w.at("recession_repayment", 2), 1.0)[..., None]
     s.debt, payment = dynamics.debt_next(s.debt, credit, factor,
                                          repayment_rate=p["repayment_rate"])
-    s.stake = dynamics.stake_next(s.stake, deal_size - credit + np.maximum(transfer, 0.0),
-                                  stake_depreciation=p["stake_depreciation"])
+    # Equity is the deal's non-credit part; a discount is a gift, not equity.
+    equity = np.where(deal, funded * (c.size - c.credit), 0.0) + np.maximum(transfer, 0.0)
+    s.stake = dynamics.stake_next(s.stake, equity, stake_depreciation=p["stake_depreciation"])
     s.support = dynamics.security_support_next(s.support, s.aid_security,
                                                security_memory=p["security_memory"])
     protect = protection(w.is_hegemon, s.pressure[..., None], w.at("opposition_backing", 3),
                          _hostility(w, s))
     s.protective_aid = (s.aid_security * protect).sum(axis=-1)
-    # Investment adds growth; debt service takes it away at the same rate (ODD 7.6).
+    # Investment adds growth; debt service takes it away at the same rate (ODD 7.3).
     s.growth = s.growth + w.at("investment_growth", 2) * (s.aid_economic.sum(axis=-1)
                                                          - payment.sum(axis=-1))
 

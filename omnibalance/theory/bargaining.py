@@ -7,7 +7,7 @@ cost of the aid and the risk of losing this deal's aid and assets if the regime 
 Terms split the joint surplus by a generalised Nash bargain (Nash 1950) with the regime's
 bargaining power ``beta`` < 0.5 and outside options (the regime's best alternative deal, the
 patron's zero). All values are in the regime's annual military budgets (x M); the denial value,
-declared in US$M, arrives divided by the regime's budget M_i (``model.denial_value``).
+declared in US$M, arrives divided by the regime's budget M_i (``engine.quarter._denial_value``).
 """
 
 from __future__ import annotations

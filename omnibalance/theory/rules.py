@@ -1,9 +1,10 @@
 """The four alignment rules (MODEL.md section 3, step 4).
 
-Each rule values a regime's options -- a security or an economic deal with one great power --
-against holding (value 0). Values are in annual military budgets of the regime (x M). The
-regime then proposes its best option if that is worth more than holding. Proposals come from
-regimes; patrons only answer (Valley: the Latin American leaders moved first).
+Each rule values a regime's acts with each great power -- a security deal, an economic deal,
+or a cut of its tie -- against doing nothing (value 0). Values are in annual military budgets
+of the regime (x M). The regime then chooses its portfolio: with each power the act of highest
+expected value, if positive (:func:`portfolio`). Proposals come from regimes; patrons only
+answer (Valley: the Latin American leaders moved first).
 
 * ``omnibalance`` (David 1991): the predicted fall in the hazard of losing office, counting
   internal *and* external threat -- the primary threat weighted 1, the secondary ``omega`` --
@@ -11,7 +12,8 @@ regimes; patrons only answer (Valley: the Latin American leaders moved first).
 * ``balance_of_threat`` (Walt 1987): the same with internal threat weighted 0.
 * ``balance_of_power`` (Waltz 1979): threat-blind; a fixed value for a security deal with the
   strongest rival of the strongest power.
-* ``bandwagon``: threat-blind; a fixed value for a security deal with the strongest power.
+* ``bandwagon``: threat-blind; a fixed value for a security deal with the threatening power
+  (the hegemon).
 
 Every rule also counts the direct economic value of investment and subtracts the concession
 cost, which is higher for accountable leaders and ideologically distant patrons.

@@ -2,7 +2,7 @@
 
 Threats are indices in [0, 1]. The hegemon's pressure on a regime has two channels: a share
 ``opposition_backing`` feeds the domestic opposition (it raises internal threat), the rest is
-direct external threat, which rivals' ties and stakes deter (Valley's "new target for U.S.
+direct external threat, which rivals' ties, stakes and arms deter (Valley's "new target for U.S.
 hostility"). Leader-removal hazard is convex in threat (David 1991: need for protection grows
 faster than threat).
 """
@@ -64,7 +64,7 @@ def internal_threat_next(t_in, baseline, growth, opposition_pressure, security_a
 
     Internal threat moves a share ``threat_reversion`` of the way to its target: the baseline
     plus the unrest a recession (negative annual ``growth``) brings plus the hegemon pressure
-    routed through the opposition. Security aid received this quarter (arms, police training,
+    routed through the opposition. Security aid received last quarter (arms, police training,
     in annual military budgets) lowers it directly.
     """
     target = baseline + recession_threat * np.maximum(0.0, -growth) \
