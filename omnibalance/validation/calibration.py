@@ -5,10 +5,9 @@ cases. For every rule this module:
 
 1. takes the defaults and a Latin hypercube of ``points - 1`` points over the *search box*:
    each parameter of :func:`omnibalance.params.calibrated_names` from half to twice its
-   default (within its
-   allowed range) -- the same box, around the same defaults, for every rule -- plus, for the
-   threat-blind rules, their own ``alignment_value`` from a tenth to ten times its default
-   (no earlier calibration narrowed it);
+   default (within its allowed range) -- the same box, around the same defaults, for every
+   rule -- plus, for the threat-blind rules, their own ``alignment_value`` from a tenth to ten
+   times its default (no earlier calibration narrowed it);
 2. runs every validation case at every point with the same seeds (common random numbers) and
    decides every criterion by its 95% interval, as ``omnibalance validate`` does;
 3. keeps the point that passes the most criteria; ties go to the point with the larger summed

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..params import PARAMETERS, RULES, prior_box, rule_defaults
+from ..params import PARAMETERS, RULE_PARAMETERS, RULES, prior_box, rule_defaults
 from . import patterns, stats
 from .runner import cases, run_seed
 from .simulate import simulate_many
@@ -57,8 +57,16 @@ def design(kind: str, points: int, seed: int, rule: str = "omnibalance",
         raise ValueError(f"unknown design {kind!r}")
     from scipy.stats import qmc
 
-    unit = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(
-        np.random.SeedSequence(seed, spawn_key=(0xB0C5,)))).random(points)
+    # A rule's own parameters (alignment_value) are drawn from a stream of their own: adding a
+    # column to one hypercube would redraw every other column, and the rules would then not
+    # share their points in the common parameters (common random numbers).
+    own = {n for extra in RULE_PARAMETERS.values() for n in extra}
+    unit = np.empty((points, len(names)))
+    for key, cols in (((0xB0C5,), [j for j, n in enumerate(names) if n not in own]),
+                      ((0xB0C5, 1), [j for j, n in enumerate(names) if n in own])):
+        if cols:
+            unit[:, cols] = qmc.LatinHypercube(d=len(cols), seed=np.random.default_rng(
+                np.random.SeedSequence(seed, spawn_key=key))).random(points)
     values = lows + unit * (highs - lows)
     out = []
     for row in values:
