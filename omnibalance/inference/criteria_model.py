@@ -16,8 +16,9 @@ Seeds (the spec's ``seeds``):
   generator (:mod:`.sampler`), so ABC sees the model's full stochasticity.
 
 The statistics of a point: ``stat:<criterion>`` its estimate (the proportion, difference,
-ratio or mean the criterion is decided on) and ``pass:<criterion>`` 1.0 when its 95% interval
-passes the criterion, else 0.0 (read by the posterior predictive of ``compare``).
+ratio or mean the criterion is decided on), ``low:`` and ``high:`` its 95% interval, and
+``pass:<criterion>`` 1.0 when that interval passes the criterion, else 0.0 (read by the
+posterior predictive of ``compare``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ..validation import patterns
 from ..validation.robustness import observe
 from ..validation.runner import Case, cases
 
-STAT, PASS = "stat:", "pass:"
+STAT, LOW, HIGH, PASS = "stat:", "low:", "high:", "pass:"
 
 
 def case_keys() -> list[str]:
@@ -46,13 +47,22 @@ def score(rule: str, observations: dict[str, list[dict]], seed: int
     return patterns.evaluate(rule, runs, seed=seed)
 
 
-def decided_by(keys: list[str], rule: str = "omnibalance", replications: int = 4,
+def decided_by(keys: list[str], rule: str = "omnibalance", replications: int = 20,
                seed: int = 0) -> list[str]:
     """The criteria the cases ``keys`` decide: those with an estimate when only these cases
-    have runs (probed at the declared defaults)."""
+    have runs (probed at the declared defaults). Raises ``ValueError`` naming the cases to add
+    when a criterion pairs a chosen case with one left out (the same scenario, another
+    setting)."""
     chosen = [c for c in cases() if c.key in keys]
     obs = {c.key: observe(c, rule, [{}], replications, seed) for c in chosen}
-    return [r.criterion.id for r in score(rule, obs, seed) if not math.isnan(r.interval.estimate)]
+    try:
+        results = score(rule, obs, seed)
+    except (ValueError, KeyError, IndexError) as exc:
+        scen = {c.scenario for c in chosen}
+        pair = [c.key for c in cases() if c.scenario in scen and c.key not in keys]
+        raise ValueError(f"these cases cannot be scored alone ({exc}); add "
+                         + ", ".join(pair)) from None
+    return [r.criterion.id for r in results if not math.isnan(r.interval.estimate)]
 
 
 @dataclass(frozen=True)
@@ -79,20 +89,31 @@ class CriteriaModel:
             return self.seed
         return int(np.random.randint(0, 2**62))  # the candidate's own generator (sampler)
 
-    def results(self, points: list[dict[str, float]], seed: int | None = None
+    def results(self, points: list[dict[str, float]], bases: list[int] | None = None
                 ) -> list[list[patterns.Result]]:
-        """The criteria at each of ``points`` (one batch per case for all of them)."""
-        base = self.base_seed() if seed is None else seed
-        per_case = {c.key: observe(c, self.rule, points, self.replications, base)
+        """The criteria at each of ``points`` (one batch per case for all of them), with one
+        base seed per point (default: the spec's seed, common random numbers)."""
+        bases = [self.seed] * len(points) if bases is None else bases
+        per_case = {c.key: observe(c, self.rule, points, self.replications, bases)
                     for c in self._cases()}
         r = self.replications
         return [[x for x in score(self.rule, {k: v[j * r:(j + 1) * r]
                                               for k, v in per_case.items()}, self.seed)
                  if x.criterion.id in self.criteria] for j in range(len(points))]
 
+    def batch(self, calls: list[tuple]) -> list[dict[str, float]]:
+        """The statistics of many recorded calls ``(point, base seed)`` in one batch."""
+        res = self.results([p for p, _ in calls], [b for _, b in calls])
+        return [statistics(r) for r in res]
+
     def __call__(self, point) -> dict[str, float]:
-        results = self.results([typed(dict(point))])[0]
-        return statistics(results)
+        from .sampler import batched
+
+        point, base = typed(dict(point)), self.base_seed()
+        found = batched(self, (point, base))
+        if found is not None:
+            return found
+        return self.batch([(point, base)])[0]
 
 
 def typed(point: dict) -> dict[str, float]:
@@ -107,5 +128,7 @@ def statistics(results: list[patterns.Result]) -> dict[str, float]:
     out = {}
     for x in results:
         out[STAT + x.criterion.id] = float(x.interval.estimate)
+        out[LOW + x.criterion.id] = float(x.interval.low)
+        out[HIGH + x.criterion.id] = float(x.interval.high)
         out[PASS + x.criterion.id] = float(x.verdict == "pass")
     return out

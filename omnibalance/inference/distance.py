@@ -12,6 +12,11 @@ threshold, 0 when it meets it:
 * a statistic with no estimate (no runs qualified, e.g. no 2012 tie to survive) falls short
   by 1, the most any criterion can.
 
+The spec's ``distance.kind`` says which value is compared: ``shortfall`` the estimate,
+``interval`` the bound of its 95% interval that decides the criterion (so 0 means every
+criterion passes as ``omnibalance validate`` decides it; with few replications that may be out
+of reach, and the tolerance then shrinks towards the least shortfall the model can reach).
+
 The distance is the p-norm of the shortfalls (``p`` in the spec: 1, 2 or ``inf``); it is 0
 exactly where every estimate meets its criterion.
 """
@@ -21,9 +26,12 @@ from __future__ import annotations
 import math
 
 from ..validation.patterns import CRITERIA_BY_ID
-from .criteria_model import STAT
+from .criteria_model import HIGH, LOW, STAT
 
-DISTANCES = ("shortfall",)
+DISTANCES = ("shortfall", "interval")
+"""``shortfall``: of the estimates; ``interval``: of the 95% interval's deciding bound (the
+lower bound for ``>=`` and ``>``, the upper for ``<=``), so a distance of 0 means every
+criterion *passes* as ``omnibalance validate`` decides it."""
 
 
 def shortfall(cid: str, estimate: float) -> float:
@@ -49,11 +57,16 @@ class ShortfallDistance:
     """``distance(x, x_0)``: the p-norm of the criteria's shortfalls in ``x`` (``x_0``, the
     thresholds, only documents what was aimed at)."""
 
-    def __init__(self, criteria: tuple[str, ...], p: float = 2.0):
-        self.criteria, self.p = tuple(criteria), float(p)
+    def __init__(self, criteria: tuple[str, ...], p: float = 2.0, kind: str = "shortfall"):
+        self.criteria, self.p, self.kind = tuple(criteria), float(p), kind
+
+    def _value(self, x: dict, cid: str) -> float:
+        if self.kind == "shortfall":
+            return x[STAT + cid]
+        return x[(HIGH if CRITERIA_BY_ID[cid].op == "<=" else LOW) + cid]
 
     def __call__(self, x: dict, x_0: dict | None = None) -> float:
-        gaps = [shortfall(c, x[STAT + c]) for c in self.criteria]
+        gaps = [shortfall(c, self._value(x, c)) for c in self.criteria]
         if math.isinf(self.p):
             return max(gaps, default=0.0)
         return sum(g ** self.p for g in gaps) ** (1.0 / self.p)

@@ -31,19 +31,72 @@ def candidate_seed(seed: int, t: int, i: int) -> int:
     return int(ss.generate_state(1, np.uint32)[0])
 
 
+class _Proposed(Exception):
+    """Raised by a batchable model while its call is being recorded (never escapes)."""
+
+
+_recording: list | None = None
+_replaying: list | None = None
+
+
+def batched(model, call):
+    """Called by a model that can run many points at once (it has ``batch(calls)``): while a
+    task records, note the call and stop this candidate; while it replays, return the
+    candidate's statistics; otherwise return None (the model runs the call itself)."""
+    if _recording is not None:
+        _recording.append((model, call))
+        raise _Proposed
+    if _replaying is not None:
+        return _replaying.pop(0)
+    return None
+
+
 def evaluate(task) -> tuple[int, list]:
-    """Run candidates ``start..stop-1`` of one generation (in a worker): each reseeds numpy's
-    global generator, then pyabc's ``simulate_one`` proposes, simulates and accepts or
-    rejects."""
+    """Run candidates ``start..stop-1`` of one generation (in a worker).
+
+    Each candidate reseeds numpy's global generator, then pyabc's ``simulate_one`` proposes,
+    simulates and accepts or rejects. A model with a ``batch`` method is run once for all the
+    task's candidates: a first pass records every candidate's proposal (and stops it there), the
+    model runs them in one batch, and a second pass, reseeded the same way, makes the same
+    proposals again and gets each one's statistics back in order.
+    """
+    global _recording, _replaying
     blob, seed, t, start, stop = task
     simulate_one = cloudpickle.loads(blob)
-    out = []
-    for i in range(start, stop):
+
+    def reseed(i: int) -> None:
         s = candidate_seed(seed, t, i)
         np.random.seed(s)
         random.seed(s)
-        out.append(simulate_one())
-    return start, out
+
+    calls: list = []
+    done: list = []
+    _recording = calls
+    try:
+        for i in range(start, stop):
+            reseed(i)
+            try:
+                done.append(simulate_one())  # a model without ``batch`` ran in full
+            except _Proposed:
+                done.append(None)
+    finally:
+        _recording = None
+    groups: dict[int, tuple] = {}
+    for k, (model, call) in enumerate(calls):
+        groups.setdefault(id(model), (model, []))[1].append((k, call))
+    stats: list = [None] * len(calls)
+    for model, items in groups.values():
+        for (k, _), x in zip(items, model.batch([c for _, c in items]), strict=True):
+            stats[k] = x
+    _replaying = stats
+    try:
+        for i in range(start, stop):
+            if done[i - start] is None:
+                reseed(i)
+                done[i - start] = simulate_one()
+    finally:
+        _replaying = None
+    return start, done
 
 
 class OrderedSampler(Sampler):
@@ -81,12 +134,12 @@ class OrderedSampler(Sampler):
         while accepted < n and taken < limit:
             need = n - accepted
             rate = 1.0 if all_accepted else max(self._rate, 1e-3)
-            size = max(self.batch, math.ceil(need / rate * 1.1))
-            size = int(min(size, limit - nxt if math.isfinite(limit) else size,
-                           MAX_CANDIDATES - nxt))
+            size = self.batch * math.ceil(max(self.batch, need / rate) / self.batch)
+            if math.isfinite(limit):  # never compute past the budget
+                size = min(size, int(limit) - nxt)
+            size = min(size, MAX_CANDIDATES - nxt)
             if size <= 0:
                 break
-            size = self.batch * math.ceil(size / self.batch)
             tasks = [(blob, self.seed, t, a, min(a + self.batch, nxt + size))
                      for a in range(nxt, nxt + size, self.batch)]
             for start, particles in self.executor.map_unordered(evaluate, tasks):
