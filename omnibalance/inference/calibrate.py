@@ -18,8 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import plots, posterior, smc
 from ..sweep.store import now
+from . import plots, posterior, smc
 from .criteria_model import CriteriaModel
 from .distance import ShortfallDistance, target
 from .folder import Folder
@@ -63,9 +63,10 @@ def run(spec: InferenceSpec, out: Path, executor_factory: Callable, spec_text: s
         say(f"calibrate {spec.name}: rule {spec.rule}, cases {', '.join(spec.cases)}, "
             f"criteria {', '.join(spec.criteria)}; {len(spec.parameters)} parameters; "
             f"{spec.points_budget} points x {spec.runs_per_point} runs at most")
-        history = smc.run([model_of(spec, spec.rule)], spec.box,
-                          ShortfallDistance(spec.criteria, spec.p, spec.distance), target(spec.criteria),
-                          settings(spec), out / "abc.db", executor_factory, progress=say)
+        dist = ShortfallDistance(spec.criteria, spec.p, spec.distance)
+        history = smc.run([model_of(spec, spec.rule)], spec.box, dist, target(spec.criteria),
+                          settings(spec), out / "abc.db", executor_factory, progress=say,
+                          finished=manifest.get("status") == "done")
         paths = write_outputs(spec, history, out)
         manifest["status"] = "done"
         manifest["generations"] = generations(history, spec.runs_per_point)

@@ -11,8 +11,10 @@ the Monte-Carlo error of each probability is its standard error over the repeats
 
 Then, under each rule, the posterior-predictive probability that each criterion holds:
 ``predictive_draws`` draws from that rule's posterior (pooled over the repeats; the last
-generation in which the rule still had particles), each run on held-out replications (seeds
-no ABC run used) and decided by its 95% interval as ``omnibalance validate`` decides it.
+generation in which the rule still had particles; its prior if it had none), each run with
+``predictive_replications`` held-out replications (seeds no ABC run used; enough for a 95%
+interval to decide a criterion, which ABC's few replications per point may not be) and decided
+by its 95% interval as ``omnibalance validate`` decides it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +77,9 @@ def _predict(task) -> tuple[str, int, list[dict[str, float]]]:
 
 
 def model_probabilities(history, rules: tuple[str, ...]) -> dict[str, float]:
-    probs = history.get_model_probabilities(history.max_t)
-    row = probs.iloc[-1] if len(probs) else pd.Series(dtype=float)
+    """Each rule's share of the last generation (0 for a rule with no particle left)."""
+    probs = history.get_model_probabilities()
+    row = probs.loc[history.max_t] if len(probs) else pd.Series(dtype=float)
     return {r: float(row.get(m, 0.0)) if not math.isnan(row.get(m, 0.0)) else 0.0
             for m, r in enumerate(rules)}
 
@@ -100,9 +104,14 @@ def run(spec: InferenceSpec, out: Path, executor_factory: Callable, spec_text: s
         for s in seeds:
             say(f"compare {spec.name}, seed {s}: rules {', '.join(spec.rules)}; "
                 f"{per_rule} points x {spec.runs_per_point} runs per rule at most")
+            done = manifest.setdefault("finished_seeds", [])
             histories.append(smc.run(_models(spec, s), spec.box, dist, target(spec.criteria),
                                      settings(spec, seed=s, points=per_rule * len(spec.rules)),
-                                     out / f"abc_seed{s}.db", executor_factory, progress=say))
+                                     out / f"abc_seed{s}.db", executor_factory, progress=say,
+                                     finished=s in done))
+            if s not in done:
+                done.append(s)
+                folder.write()
         probs = pd.DataFrame([model_probabilities(h, spec.rules) for h in histories],
                              index=seeds)
         pred, origin = predictive(spec, histories, seeds, executor_factory)
@@ -128,21 +137,28 @@ def run(spec: InferenceSpec, out: Path, executor_factory: Callable, spec_text: s
 
 def predictive(spec: InferenceSpec, histories: list, seeds: list[int],
                executor_factory: Callable) -> tuple[pd.DataFrame, dict[str, str]]:
-    """P(criterion holds) under each rule's posterior: criteria x rules."""
+    """P(criterion holds) under each rule's posterior: criteria x rules.
+
+    A rule with no particle left in any generation of a repeat is drawn from its prior
+    there (and the table says so)."""
+    from .criteria_model import typed
+
     per = max(1, math.ceil(spec.predictive_draws / len(histories)))
     tasks, origin = [], {}
     for h, s in zip(histories, seeds, strict=True):
-        models = _models(spec, s)
-        for m, model in enumerate(models):
+        for m, model in enumerate(_models(spec, s)):
+            model = replace(model, replications=spec.predictive_replications)
             t = last_alive(h, m)
             if t is None:
-                continue
-            origin.setdefault(model.rule, []).append(t)
-            draws = posterior.resample(posterior.samples(h, m, t), per, s)
-            points = [{n: float(r[n]) for n in spec.parameters} for _, r in draws.iterrows()]
-            from .criteria_model import typed
-
-            tasks.append((model, [typed(p) for p in points], heldout_seed(s)))
+                origin.setdefault(model.rule, []).append("prior")
+                draws = _prior_draws(spec, per, s)
+            else:
+                origin.setdefault(model.rule, []).append(str(t))
+                draws = posterior.resample(posterior.samples(h, m, t), per, s)
+            points = [typed({n: float(r[n]) for n in spec.parameters})
+                      for _, r in draws.iterrows()]
+            for a in range(0, len(points), spec.batch):
+                tasks.append((model, points[a:a + spec.batch], heldout_seed(s)))
     passed: dict[str, list] = {r: [] for r in spec.rules}
     executor = executor_factory()
     try:
@@ -155,8 +171,13 @@ def predictive(spec: InferenceSpec, histories: list, seeds: list[int],
         rows = passed[rule]
         cols[rule] = {c: (float(np.mean([x[PASS + c] for x in rows])) if rows else math.nan)
                       for c in spec.criteria}
-    where = {r: "generation " + ", ".join(str(t) for t in ts) for r, ts in origin.items()}
+    where = {r: "generation " + ", ".join(ts) for r, ts in origin.items()}
     return pd.DataFrame(cols), where
+
+
+def _prior_draws(spec: InferenceSpec, n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x9A1,)))
+    return pd.DataFrame({k: rng.uniform(lo, hi, n) for k, (lo, hi) in spec.box.items()})
 
 
 def markdown(spec: InferenceSpec, probs: pd.DataFrame, pred: pd.DataFrame,
@@ -173,7 +194,9 @@ def markdown(spec: InferenceSpec, probs: pd.DataFrame, pred: pd.DataFrame,
             f"independent seeds ({', '.join(str(s) for s in probs.index)}; per-seed values "
             "in the second row). Other rows: posterior-predictive probability that the "
             "criterion passes (95% interval, as `omnibalance validate` decides it) under the "
-            f"rule, over {spec.predictive_draws} posterior draws on held-out replications.\n")
+            f"rule, over {spec.predictive_draws} posterior draws with "
+            f"{spec.predictive_replications} held-out replications each ('prior': the rule "
+            "had no particle left in that repeat and is drawn from its prior).\n")
     lines = [head, "| | " + " | ".join(f"`{r}`" for r in rules) + " |",
              "|---|" + "---|" * len(rules)]
     lines.append("| **P(rule given the criteria)** | " + " | ".join(

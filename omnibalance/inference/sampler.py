@@ -31,7 +31,7 @@ def candidate_seed(seed: int, t: int, i: int) -> int:
     return int(ss.generate_state(1, np.uint32)[0])
 
 
-class _Proposed(Exception):
+class _ProposedError(Exception):
     """Raised by a batchable model while its call is being recorded (never escapes)."""
 
 
@@ -45,7 +45,7 @@ def batched(model, call):
     candidate's statistics; otherwise return None (the model runs the call itself)."""
     if _recording is not None:
         _recording.append((model, call))
-        raise _Proposed
+        raise _ProposedError
     if _replaying is not None:
         return _replaying.pop(0)
     return None
@@ -77,7 +77,7 @@ def evaluate(task) -> tuple[int, list]:
             reseed(i)
             try:
                 done.append(simulate_one())  # a model without ``batch`` ran in full
-            except _Proposed:
+            except _ProposedError:
                 done.append(None)
     finally:
         _recording = None

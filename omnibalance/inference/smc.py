@@ -65,8 +65,10 @@ def quiet() -> None:
 
 def run(models: Sequence[Callable], box: dict[str, tuple[float, float]],
         distance: Callable, observed: dict, settings: Settings, db: Path,
-        executor_factory: Callable, progress: Callable | None = None) -> pyabc.History:
-    """Run (or resume, if ``db`` exists) ABC-SMC of ``models`` under one prior ``box``.
+        executor_factory: Callable, progress: Callable | None = None,
+        finished: bool = False) -> pyabc.History:
+    """Run (or resume, if ``db`` exists) ABC-SMC of ``models`` under one prior ``box``;
+    ``finished``: the analysis in ``db`` ran to its end, only read it.
 
     Returns pyabc's ``History`` (generations, populations, model probabilities).
     """
@@ -78,10 +80,7 @@ def run(models: Sequence[Callable], box: dict[str, tuple[float, float]],
                        population_size=settings.population, sampler=sampler,
                        eps=_epsilon(settings))
     url = "sqlite:///" + str(Path(db).resolve())
-    if Path(db).exists():
-        history = abc.load(url, 1)
-    else:
-        history = abc.new(url, observed)
+    history = abc.load(url, 1) if Path(db).exists() else abc.new(url, observed)
     done = 0 if history.max_t < 0 else history.max_t + 1
 
     def used() -> int:
@@ -90,7 +89,7 @@ def run(models: Sequence[Callable], box: dict[str, tuple[float, float]],
     sampler.budget_left = lambda: settings.budget - used()
     left = settings.generations - done
     try:
-        if left > 0 and sampler.budget_left() > 0:
+        if left > 0 and sampler.budget_left() > 0 and not finished:
             abc.run(minimum_epsilon=settings.minimum_epsilon, max_nr_populations=left,
                     max_total_nr_simulations=settings.budget)
     finally:

@@ -32,6 +32,7 @@
     budget = 20000                    # model runs per rule and seed (default: abc.budget)
     repeats = 3                       # independent seeds: seed, seed + 1, ...
     predictive_draws = 40             # posterior draws per rule for the predictive check
+    predictive_replications = 100     # held-out replications per draw and case
 
 Priors are never in the spec: each parameter's prior is its declared ``Param.prior`` range in
 :mod:`omnibalance.params`. Every mistake is one :class:`~omnibalance.errors.ConfigError` line
@@ -57,7 +58,7 @@ _ABC = ("name", "description", "rule", "cases", "criteria", "parameters", "repli
         "seeds", "seed", "budget", "population", "generations", "batch")
 _DISTANCE = ("kind", "p")
 _EPSILON = ("kind", "alpha", "values", "minimum")
-_COMPARE = ("rules", "budget", "repeats", "predictive_draws")
+_COMPARE = ("rules", "budget", "repeats", "predictive_draws", "predictive_replications")
 SEED_MODES = ("common", "fresh")
 EPSILON_KINDS = ("quantile", "list")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -89,6 +90,7 @@ class InferenceSpec:
     """Model runs per rule and seed in ``compare`` (default: ``abc.budget``)."""
     repeats: int
     predictive_draws: int
+    predictive_replications: int
     where: str = "spec"
 
     @property
@@ -254,6 +256,7 @@ def parse(data: dict[str, Any], where: str = "spec") -> InferenceSpec:
                           f"replications = {population * per_point} model runs")
     repeats = _count(where, cmp, "repeats", "compare.", 3, high=1000)
     draws = _count(where, cmp, "predictive_draws", "compare.", 40, high=100_000)
+    pred_reps = _count(where, cmp, "predictive_replications", "compare.", 100, high=100_000)
 
     if criteria is None:
         from .criteria_model import decided_by
@@ -267,4 +270,4 @@ def parse(data: dict[str, Any], where: str = "spec") -> InferenceSpec:
     return InferenceSpec(name, str(abc.get("description", "")), rule, cases, criteria, params,
                          reps, seeds, seed, budget, population, generations, batch, kind,
                          float(p), epsilon, float(minimum), rules, compare_budget, repeats, draws,
-                         where)
+                         pred_reps, where)
