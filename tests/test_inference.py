@@ -256,6 +256,15 @@ def test_discover_agrees_with_the_phase_diagram(tmp_path, capsys):
     assert checked, box.limits
 
 
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "experiments"
+                                          / "inference").glob("*.toml")), ids=lambda p: p.name)
+def test_every_inference_spec_is_valid(path):
+    from omnibalance.inference.spec import load
+
+    spec = load(path)
+    assert spec.criteria and spec.points_budget >= spec.population
+
+
 # --- bad input: one line, exit 2, nothing written ----------------------------------------------
 
 def _edit(old, new):

@@ -70,6 +70,7 @@ def run(spec: InferenceSpec, out: Path, executor_factory: Callable, spec_text: s
         paths = write_outputs(spec, history, out)
         manifest["status"] = "done"
         manifest["generations"] = generations(history, spec.runs_per_point)
+        manifest["effective_sample_size"] = round(posterior.ess(posterior.samples(history)), 1)
         used = int(history.total_nr_simulations or 0)
         manifest["points_evaluated"] = used
         manifest["model_runs"] = used * spec.runs_per_point
@@ -93,7 +94,8 @@ def write_outputs(spec: InferenceSpec, history, out: Path) -> dict[str, Path]:
     tab.to_csv(out / "posterior.csv", index=False)
     eps = smc.epsilons(history)
     head = (f"Posterior of `{spec.rule}` on {', '.join(spec.cases)} (criteria "
-            f"{', '.join(spec.criteria)}): generation {history.max_t}, {len(post)} particles, "
+            f"{', '.join(spec.criteria)}): generation {history.max_t}, {len(post)} particles "
+            f"(effective sample size {posterior.ess(post):.0f}), "
             f"tolerance {eps[-1]:.3g}, {int(history.total_nr_simulations)} points x "
             f"{spec.runs_per_point} model runs, seed {spec.seed}. Width ratio: the 90% "
             "credible interval's width over the prior's.")

@@ -36,7 +36,7 @@ def register(sub) -> None:
              "rule. Prints one table and writes it as Markdown.")):
         p = sub.add_parser(name, help=helptext, description=desc)
         p.add_argument("spec", type=Path, help="inference spec (TOML), e.g. "
-                                                "experiments/calibrate_nic_ven.toml")
+                                                "experiments/inference/calibrate_nic_ven.toml")
         p.add_argument("--out", type=Path, default=None,
                        help=f"output folder (default: results/<spec name>_{name})")
         if name == "compare":

@@ -153,7 +153,7 @@ def predictive(spec: InferenceSpec, histories: list, seeds: list[int],
                 origin.setdefault(model.rule, []).append("prior")
                 draws = _prior_draws(spec, per, s)
             else:
-                origin.setdefault(model.rule, []).append(str(t))
+                origin.setdefault(model.rule, []).append(f"t={t}")
                 draws = posterior.resample(posterior.samples(h, m, t), per, s)
             points = [typed({n: float(r[n]) for n in spec.parameters})
                       for _, r in draws.iterrows()]
@@ -171,7 +171,7 @@ def predictive(spec: InferenceSpec, histories: list, seeds: list[int],
         rows = passed[rule]
         cols[rule] = {c: (float(np.mean([x[PASS + c] for x in rows])) if rows else math.nan)
                       for c in spec.criteria}
-    where = {r: "generation " + ", ".join(ts) for r, ts in origin.items()}
+    where = {r: ", ".join(ts) for r, ts in origin.items()}
     return pd.DataFrame(cols), where
 
 
@@ -208,8 +208,8 @@ def markdown(spec: InferenceSpec, probs: pd.DataFrame, pred: pd.DataFrame,
         lines.append(f"| {c}: {crit.statement} | " + " | ".join(
             "-" if math.isnan(pred.loc[c, r]) else f"{pred.loc[c, r]:.2f}" for r in rules)
             + " |")
-    lines.append("| (posterior drawn from) | " + " | ".join(origin.get(r, "none")
-                                                         for r in rules) + " |")
+    drawn = " | ".join(origin.get(r, "none") for r in rules)
+    lines.append(f"| (predictive drawn from: generation t, or the prior) | {drawn} |")
     return "\n".join(lines) + "\n"
 
 

@@ -62,6 +62,13 @@ def markdown(tab: pd.DataFrame, header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ess(post: pd.DataFrame) -> float:
+    """Kish's effective sample size of the weighted particles (their number if all weigh the
+    same): below a few dozen, the credible intervals rest on few points."""
+    w = post["weight"].to_numpy()
+    return float(1.0 / np.sum(w ** 2)) if len(w) else 0.0
+
+
 def resample(post: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     """``n`` draws from the weighted sample (with replacement), reproducibly."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xD4A,)))

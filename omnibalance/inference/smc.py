@@ -8,7 +8,9 @@ the share of the final population each model holds estimates its posterior proba
 pyabc (Klinger, Rickert & Hasenauer 2018, Bioinformatics 34:3591-3593,
 doi:10.1093/bioinformatics/bty361) does the generations, the weights, the adaptive
 perturbation kernels and the model perturbation; :class:`.sampler.OrderedSampler` does the
-sampling, so the populations do not depend on the executor.
+sampling, so the populations do not depend on the executor, and
+:class:`.transition.DefensiveTransition` mixes the prior into the proposals, so a few points
+cannot take all the weight.
 
 Resume is pyabc's own: every finished generation is stored in an SQLite database
 (``abc.db``); :func:`run` on a folder that has one loads it (``ABCSMC.load``) and goes on from
@@ -73,12 +75,14 @@ def run(models: Sequence[Callable], box: dict[str, tuple[float, float]],
     Returns pyabc's ``History`` (generations, populations, model probabilities).
     """
     from .sampler import OrderedSampler
+    from .transition import DefensiveTransition
 
     quiet()
     sampler = OrderedSampler(executor_factory, settings.seed, settings.batch)
     abc = pyabc.ABCSMC(list(models), [prior(box) for _ in models], distance,
                        population_size=settings.population, sampler=sampler,
-                       eps=_epsilon(settings))
+                       eps=_epsilon(settings),
+                       transitions=[DefensiveTransition(box) for _ in models])
     url = "sqlite:///" + str(Path(db).resolve())
     history = abc.load(url, 1) if Path(db).exists() else abc.new(url, observed)
     done = 0 if history.max_t < 0 else history.max_t + 1
