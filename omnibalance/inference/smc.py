@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,9 @@ def _epsilon(settings: Settings):
     kind, arg = settings.epsilon
     if kind == "list":
         return pyabc.ListEpsilon(list(arg))
-    return pyabc.QuantileEpsilon(alpha=float(arg))
+    # the first generation is the prior sample itself (tolerance infinite), so no separate
+    # calibration sample is spent on choosing the first tolerance
+    return pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=float(arg))
 
 
 def quiet() -> None:
@@ -78,6 +81,7 @@ def run(models: Sequence[Callable], box: dict[str, tuple[float, float]],
     from .transition import DefensiveTransition
 
     quiet()
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module="pyabc")  # inf - inf
     sampler = OrderedSampler(executor_factory, settings.seed, settings.batch)
     abc = pyabc.ABCSMC(list(models), [prior(box) for _ in models], distance,
                        population_size=settings.population, sampler=sampler,

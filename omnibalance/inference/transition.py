@@ -7,7 +7,7 @@ in the corners of the uniform prior box than in its middle, so a few points ther
 the weight: with the plain kernel the full-size calibration kept an effective sample size of 7
 of 100 particles. Mixing a share ``defensive`` of the prior into the proposal (Hesterberg 1995,
 Technometrics 37:185-194, doi:10.1080/00401706.1995.10484303) bounds every weight by
-1 / ``defensive`` times the prior over the kernel's, which keeps the population usable; the
+1 / ``defensive`` (here 10; a weight is prior / proposal), which keeps the population usable; the
 target, and so the posterior, is unchanged.
 """
 
@@ -18,7 +18,7 @@ import pandas as pd
 from pyabc import MultivariateNormalTransition
 from pyabc.parameters import Parameter
 
-DEFENSIVE = 0.25
+DEFENSIVE = 0.1
 """The prior's share of every proposal after the first generation."""
 
 
