@@ -142,10 +142,10 @@ batch = 6
 kind = "interval"
 
 [compare]
-budget = 120
+budget = 72
 repeats = 2
-predictive_draws = 4
-predictive_replications = 20
+predictive_draws = 2
+predictive_replications = 10
 """
 
 
@@ -269,7 +269,7 @@ def test_every_inference_spec_is_valid(path):
 
 def _edit(old, new):
     def make(d: Path) -> list[str]:
-        text = SPEC.replace(old, new)
+        text = SPEC.replace(old, new, 1)
         assert text != SPEC
         (d / "s.toml").write_text(text)
         return ["calibrate", str(d / "s.toml"), "--out", str(d / "R"), "--workers", "1"]
