@@ -38,7 +38,8 @@ def register(sub) -> None:
         p.add_argument("spec", type=Path, help="inference spec (TOML), e.g. "
                                                 "experiments/inference/calibrate_nic_ven.toml")
         p.add_argument("--out", type=Path, default=None,
-                       help=f"output folder (default: results/<spec name>_{name})")
+                       help="output folder (default: results/<spec name>"
+                            + ("_compare)" if name == "compare" else ")"))
         if name == "compare":
             p.add_argument("--doc", type=Path, nargs="?", const=Path("docs/validation.md"),
                            default=None, metavar="FILE",
@@ -65,7 +66,9 @@ def register(sub) -> None:
 
 
 def _out(args, spec, name: str) -> Path:
-    return args.out or Path("results") / f"{spec.name}_{name}"
+    """``--out``, else results/<name> (calibrate) or results/<name>_compare."""
+    return args.out or Path("results") / (spec.name if name == "calibrate"
+                                          else f"{spec.name}_{name}")
 
 
 def cmd_calibrate(args) -> int:
