@@ -27,7 +27,7 @@ def register(sub) -> None:
              "Approximate Bayesian computation (ABC-SMC, pyabc) of one rule's parameters: "
              "priors are the declared prior ranges, summary statistics the validation "
              "criteria's statistics. Writes posterior samples (Parquet), a table of medians "
-             "and 90%% credible intervals beside the defaults, and pairwise plots. Rerun the "
+             "and 90% credible intervals beside the defaults, and pairwise plots. Rerun the "
              "same command to resume."),
             ("compare", "ABC model selection over the rules, with predictive checks",
              "ABC model selection over the alignment rules with the same spec, repeated over "
