@@ -254,7 +254,7 @@ def parse(data: dict[str, Any], where: str = "spec") -> InferenceSpec:
         raise ConfigError(where, "compare.budget", compare_budget,
                           f"must allow at least one generation: population x cases x "
                           f"replications = {population * per_point} model runs")
-    repeats = _count(where, cmp, "repeats", "compare.", 3, high=1000)
+    repeats = _count(where, cmp, "repeats", "compare.", 3, low=2, high=1000)  # an error needs 2
     draws = _count(where, cmp, "predictive_draws", "compare.", 40, high=100_000)
     pred_reps = _count(where, cmp, "predictive_replications", "compare.", 100, high=100_000)
 
