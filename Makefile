@@ -12,7 +12,7 @@ WORKERS ?= 2
 check-python:
 	@test -n "$(PYTHON_BIN)" || { sh scripts/find-python; exit 1; }
 
-# Everything (core, app, cluster and test extras), at the versions pinned in
+# Everything (core, app, cluster, inference and test extras), at the versions pinned in
 # requirements-lock.txt, so a new upstream release cannot change what CI tests.
 $(STAMP): pyproject.toml requirements-lock.txt | check-python
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -28,10 +28,11 @@ lock: | check-python
 		-o requirements-lock.txt
 
 # The threat sweep (experiments/threat_sweep.toml): a rerun resumes an interrupted sweep and,
-# on a finished one, only redraws the phase diagram and its summary.
+# on a finished one, only redraws the phase diagram, its summary and the PRIM boxes.
 run: $(STAMP)
 	$(VENV)/bin/omnibalance sweep experiments/threat_sweep.toml --out results/threat_sweep --workers $(WORKERS)
 	$(VENV)/bin/omnibalance plot phase results/threat_sweep --x internal_threat --y us_pressure
+	$(VENV)/bin/omnibalance discover results/threat_sweep --outcome pc_ever_RUS
 
 test: $(STAMP)
 	@sh scripts/ensure-chromium

@@ -20,6 +20,7 @@ SUBCOMMAND_MODULES = (
     "omnibalance.commands",
     "omnibalance.sweep.cli",
     "omnibalance.validation.cli",
+    "omnibalance.inference.cli",
     "omnibalance.app.cli",
 )
 

@@ -35,8 +35,9 @@ def test_readme_commands_exist():
 
 
 def test_sweeps_md_redo_one_run_example_gives_the_row_of_that_run(tmp_path, monkeypatch):
-    """docs/sweeps.md's example redoes run (138, 7) of the threat sweep. The old text gave it
-    internal_threat = 0.6, us_pressure = 0.3 (the two swapped). This runs the documented code
+    """docs/sweeps.md's example redoes run (138, 7) of the threat sweep (once a grid, whose old
+    text gave it internal_threat = 0.6, us_pressure = 0.3, the two swapped; now a Latin
+    hypercube: the values come from design.parquet). This runs the documented code
     on a results folder holding point 138's chunk of the real spec and compares with the row."""
     import re
 
@@ -63,7 +64,7 @@ def test_sweeps_md_redo_one_run_example_gives_the_row_of_that_run(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
     exec(code, scope)  # noqa: S102 -- the documented example, as a reader would run it
-    assert scope["params"] == {"internal_threat": 0.3, "us_pressure": 0.6}
+    assert scope["params"] == design.point(138)
     # The same run as the sweep computes it (one chunk's task, reduced to that run).
     plan = plan_of(spec, design)
     run_id = (0 * plan.points + 138) * plan.replications + 7

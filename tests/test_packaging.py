@@ -50,8 +50,8 @@ def test_the_wheel_in_a_fresh_venv_runs_a_preset_outside_the_checkout(tmp_path):
 
 
 def test_declared_dependencies_match_what_the_code_imports():
-    """scipy is imported and must be declared; networkx is not used and must not be; the app's
-    and the cluster's packages are extras, not core dependencies."""
+    """scipy is imported and must be declared; networkx is not used and must not be; the app's,
+    the cluster's and inference's packages are extras, not core dependencies."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     core = " ".join(project["dependencies"])
     extras = project["optional-dependencies"]
@@ -60,7 +60,9 @@ def test_declared_dependencies_match_what_the_code_imports():
         assert name not in core, name
     assert any("distributed" in d for d in extras["cluster"])
     assert any("mesa[viz]" in d for d in extras["app"])
-    assert set(extras) >= {"core", "app", "cluster", "test"}
+    for name in ("pyabc", "ema-workbench"):
+        assert name not in core and any(name in d for d in extras["inference"]), name
+    assert set(extras) >= {"core", "app", "cluster", "inference", "test"}
     assert isinstance(project["license"], str)
     sources = " ".join(p.read_text() for p in (ROOT / "omnibalance").rglob("*.py"))
     assert "import networkx" not in sources and "scipy" in sources

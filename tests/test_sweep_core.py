@@ -148,8 +148,8 @@ def test_every_experiment_spec_is_valid(path):
 def test_threat_sweep_spec_is_valid():
     s = load_spec(ROOT / "experiments" / "threat_sweep.toml")
     d = build_design(s)
-    assert d.names == ("internal_threat", "us_pressure")
-    assert len(d) * s.replications >= 10_000
+    assert s.design_kind == "lhs" and d.names[:2] == ("internal_threat", "us_pressure")
+    assert len(d.names) == 6 and len(d) * s.replications >= 10_000
 
 
 BAD = [

@@ -93,14 +93,24 @@ class PointResult:
 def _job(args) -> tuple[str, str, list[dict]]:
     """One case under one rule at every design point: the per-run observations, point-major."""
     case, rule, points, replications, seed = args
+    return case.key, rule, observe(case, rule, points, replications, seed)
+
+
+def observe(case, rule: str, points: list[dict[str, float]], replications: int,
+            seed: int | list[int]) -> list[dict]:
+    """The per-run observations of ``case`` under ``rule`` at every point, point-major:
+    replication ``rep`` at every point draws from ``run_seed(seed, case, rep)`` (common random
+    numbers), or from ``run_seed(seed[j], case, rep)`` at point ``j`` given one base seed per
+    point. Used here and by :mod:`omnibalance.inference`."""
+    bases = [seed] * len(points) if isinstance(seed, int) else list(seed)
     names = sorted({k for p in points for k in p})
     centre = rule_defaults(rule)
     cols: dict[str, Any] = {k: np.repeat([p.get(k, centre[k]) for p in points],
                                          replications) for k in names}
     cols |= {k: v for k, v in case.overrides.items()}
-    seeds = [run_seed(seed, case, rep) for _ in points for rep in range(replications)]
+    seeds = [run_seed(base, case, rep) for base in bases for rep in range(replications)]
     recs = simulate_many(case.scenario, rule, cols, seeds)
-    return case.key, rule, [case.extract(r) for r in recs]
+    return [case.extract(r) for r in recs]
 
 
 def run(*, kind: str = "lhs", points: int = 64, replications: int = 20, seed: int = 0,
