@@ -162,8 +162,8 @@ _GLOBAL: list[Param] = [
        "Value to the leader of staying in office over the planning horizon.", CAL, "decision"),
     _p("horizon", 8, 1, 40, "quarters",
        "Planning horizon of a leader: over it he counts the fall in hazard an act brings, a tie's "
-       "lasting cost and the credit he repays; the patron counts the risk to its deal over it.", ASSUMED,
-       "decision", int),
+       "lasting cost and the credit he repays; the patron counts the risk to its deal over it.",
+       ASSUMED, "decision", int),
     _p("concession_accountability", 0.6, 0.0, 10.0, "x M per unit accountability",
        "Concession cost of a deal for an accountable (democratic) leader, per unit "
        "(1 - autocracy).",
@@ -389,17 +389,20 @@ def rule_defaults(rule: str) -> dict[str, float]:
     return defaults() | RULE_CALIBRATION.get(rule, {})
 
 
-def calibrated_names(rule: str) -> tuple[str, ...]:
-    """The parameters calibrated under ``rule``: those it reads."""
+def calibrated_names(rule: str | None) -> tuple[str, ...]:
+    """The parameters calibrated under ``rule``: those it reads (all of CALIBRATED for None)."""
+    if rule is None:
+        return CALIBRATED
     return tuple(n for n in CALIBRATED if n not in RULE_INERT.get(rule, ())) \
         + RULE_PARAMETERS.get(rule, ())
 
 
-def prior_box(rule: str, width: float = PRIOR_WIDTH) -> dict[str, tuple[float, float]]:
+def prior_box(rule: str | None, width: float = PRIOR_WIDTH) -> dict[str, tuple[float, float]]:
     """Each calibrated parameter's prior range under ``rule``: +-``width`` around the rule's
-    calibrated value, within the allowed range (the declared ``Param.prior`` for the
-    defaults)."""
-    centre = rule_defaults(rule)
+    calibrated value, within the allowed range (the declared ``Param.prior`` for omnibalance).
+    ``rule=None``: every parameter of CALIBRATED around the defaults, the box no rule's
+    calibration has moved (``omnibalance compare`` weighs the rules on it)."""
+    centre = rule_defaults(rule) if rule else defaults()
     out = {}
     for name in calibrated_names(rule):
         p = PARAMETERS[name]

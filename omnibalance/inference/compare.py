@@ -105,7 +105,8 @@ def run(spec: InferenceSpec, out: Path, executor_factory: Callable, spec_text: s
             say(f"compare {spec.name}, seed {s}: rules {', '.join(spec.rules)}; "
                 f"{per_rule} points x {spec.runs_per_point} runs per rule at most")
             done = manifest.setdefault("finished_seeds", [])
-            histories.append(smc.run(_models(spec, s), spec.box, dist, target(spec.criteria),
+            histories.append(smc.run(_models(spec, s), spec.neutral_box, dist,
+                                     target(spec.criteria),
                                      settings(spec, seed=s, points=per_rule * len(spec.rules)),
                                      out / f"abc_seed{s}.db", executor_factory, progress=say,
                                      finished=s in done))
@@ -177,7 +178,7 @@ def predictive(spec: InferenceSpec, histories: list, seeds: list[int],
 
 def _prior_draws(spec: InferenceSpec, n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x9A1,)))
-    return pd.DataFrame({k: rng.uniform(lo, hi, n) for k, (lo, hi) in spec.box.items()})
+    return pd.DataFrame({k: rng.uniform(lo, hi, n) for k, (lo, hi) in spec.neutral_box.items()})
 
 
 def markdown(spec: InferenceSpec, probs: pd.DataFrame, pred: pd.DataFrame,

@@ -51,7 +51,7 @@ from typing import Any
 
 from ..config import get, only, read_toml
 from ..errors import ConfigError, unknown_key
-from ..params import PARAMETERS, RULES
+from ..params import PARAMETERS, RULES, prior_box
 
 _TOP = ("abc", "distance", "epsilon", "compare")
 _ABC = ("name", "description", "rule", "cases", "criteria", "parameters", "replications",
@@ -95,8 +95,18 @@ class InferenceSpec:
 
     @property
     def box(self) -> dict[str, tuple[float, float]]:
-        """The declared prior range of every fitted parameter."""
-        return {n: PARAMETERS[n].prior for n in self.parameters}
+        """The declared prior range of every fitted parameter under the spec's rule (+-25%
+        around the rule's calibrated value; a parameter the rule does not calibrate keeps the
+        omnibalance range)."""
+        own = prior_box(self.rule)
+        return {n: own.get(n, PARAMETERS[n].prior) for n in self.parameters}
+
+    @property
+    def neutral_box(self) -> dict[str, tuple[float, float]]:
+        """The prior every rule shares in ``compare``: +-25% around the defaults (the
+        calibration search's centre), moved by no rule's calibration."""
+        box = prior_box(None)
+        return {n: box[n] for n in self.parameters}
 
     @property
     def runs_per_point(self) -> int:
