@@ -89,7 +89,9 @@ def write_outputs(spec: InferenceSpec, history, out: Path) -> dict[str, Path]:
         raise ConfigError(spec.where, "abc.budget", spec.budget,
                           "too small for one generation of the population")
     post = posterior.samples(history)
-    tab = posterior.table(post, spec.box)
+    from ..params import rule_defaults
+
+    tab = posterior.table(post, spec.box, rule_defaults(spec.rule))
     write_parquet(out / "posterior.parquet", post)
     tab.to_csv(out / "posterior.csv", index=False)
     eps = smc.epsilons(history)
@@ -101,7 +103,8 @@ def write_outputs(spec: InferenceSpec, history, out: Path) -> dict[str, Path]:
             "credible interval's width over the prior's.")
     (out / "posterior.md").write_text(posterior.markdown(tab, head), encoding="utf-8")
     fig = plots.pairs_figure(post, spec.box, plots.shown(tab),
-                             f"{spec.name}: posterior of {spec.rule}, generation {history.max_t}")
+                             f"{spec.name}: posterior of {spec.rule}, generation {history.max_t}",
+                             rule_defaults(spec.rule))
     paths = {"posterior": out / "posterior.parquet", "table": out / "posterior.md"}
     paths |= {f"pairs_{k}": v for k, v in plots.save(fig, out / "pairs").items()}
     return paths

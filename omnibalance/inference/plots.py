@@ -14,8 +14,12 @@ MAX_SHOWN = 6
 
 
 def pairs_figure(post: pd.DataFrame, box: dict[str, tuple[float, float]], names: list[str],
-                 title: str):
+                 title: str, current: dict[str, float] | None = None):
+    """Pairwise posterior plots; the value in use (``current``, the rule's calibration, else
+    the declared default) is marked."""
     import matplotlib.pyplot as plt
+
+    current = current or {n: PARAMETERS[n].default for n in names}
 
     k = len(names)
     fig, axes = plt.subplots(k, k, figsize=(1.9 * k + 1.2, 1.9 * k + 1.0), squeeze=False)
@@ -31,11 +35,11 @@ def pairs_figure(post: pd.DataFrame, box: dict[str, tuple[float, float]], names:
             lo, hi = box[xj]
             if i == j:
                 ax.hist(post[xj], bins=20, range=(lo, hi), weights=w, color="#4c72b0")
-                ax.axvline(PARAMETERS[xj].default, color="#c44e52", ls="--", lw=1)
+                ax.axvline(current[xj], color="#c44e52", ls="--", lw=1)
                 ax.set_yticks([])
             else:
                 ax.scatter(post[xj], post[yi], s=size, c="#4c72b0", alpha=0.5, linewidths=0)
-                ax.plot(PARAMETERS[xj].default, PARAMETERS[yi].default, marker="x",
+                ax.plot(current[xj], current[yi], marker="x",
                         color="#c44e52", ms=7)
                 ax.set_ylim(*box[yi])
             ax.set_xlim(lo, hi)

@@ -35,27 +35,30 @@ def samples(history, m: int = 0, t: int | None = None) -> pd.DataFrame:
     return df
 
 
-def table(post: pd.DataFrame, box: dict[str, tuple[float, float]]) -> pd.DataFrame:
-    """One row per parameter: default, prior, posterior median and 90% interval, width ratio."""
+def table(post: pd.DataFrame, box: dict[str, tuple[float, float]],
+          current: dict[str, float] | None = None) -> pd.DataFrame:
+    """One row per parameter: the value in use (``current``: the rule's calibration; the
+    declared default if not given), prior, posterior median and 90% interval, width ratio."""
+    current = current or {n: PARAMETERS[n].default for n in box}
     a = (1 - LEVEL) / 2
     w = post["weight"].to_numpy()
     rows = []
     for n, (lo, hi) in box.items():
         x = post[n].to_numpy()
         q_lo, med, q_hi = (float(weighted_quantile(x, w, alpha=q)) for q in (a, 0.5, 1 - a))
-        rows.append({"parameter": n, "default": PARAMETERS[n].default, "prior_low": lo,
+        rows.append({"parameter": n, "default": current[n], "prior_low": lo,
                      "prior_high": hi, "median": med, "ci_low": q_lo, "ci_high": q_hi,
                      "width_ratio": (q_hi - q_lo) / (LEVEL * (hi - lo)),
-                     "default_in_ci": bool(q_lo <= PARAMETERS[n].default <= q_hi)})
+                     "default_in_ci": bool(q_lo <= current[n] <= q_hi)})
     return pd.DataFrame(rows).sort_values("width_ratio", kind="stable").reset_index(drop=True)
 
 
 def markdown(tab: pd.DataFrame, header: str) -> str:
     lines = [header, "",
-             "| parameter | default | prior | posterior median | 90% credible interval | "
-             "width / prior width |", "|---|---|---|---|---|---|"]
+             "| parameter | current (calibrated) | prior | posterior median | "
+             "90% credible interval | width / prior width |", "|---|---|---|---|---|---|"]
     for r in tab.itertuples():
-        mark = "" if r.default_in_ci else " (default outside)"
+        mark = "" if r.default_in_ci else " (current outside)"
         lines.append(f"| {r.parameter} | {r.default:g} | [{r.prior_low:g}, {r.prior_high:g}] "
                      f"| {r.median:.4g} | [{r.ci_low:.4g}, {r.ci_high:.4g}]{mark} | "
                      f"{r.width_ratio:.2f} |")
