@@ -356,3 +356,17 @@ def test_bad_input(tmp_path, monkeypatch, capsys, case, make, words):
     for w in words:
         assert w in err, (case, w, err)
     assert _tree(work) == before, case
+
+
+def test_prim_box_must_be_denser_than_the_whole_sweep():
+    """When the whole sweep already reaches the density asked for, the reported box is the
+    first one halfway denser toward certainty (before: the whole sweep, a box with no
+    restriction)."""
+    import pandas as pd
+
+    from omnibalance.inference.discover import choose
+
+    traj = pd.DataFrame({"density": [0.85, 0.88, 0.95, 0.97], "coverage": [1.0, 0.9, 0.7, 0.5]})
+    assert choose(traj, 0.8) == 2
+    low = pd.DataFrame({"density": [0.3, 0.6, 0.85, 0.9], "coverage": [1.0, 0.9, 0.7, 0.5]})
+    assert choose(low, 0.8) == 2

@@ -10,15 +10,19 @@ from omnibalance.validation.runner import prior_columns, run_all
 
 
 def test_every_prior_is_at_least_25_percent_wide_or_the_whole_range():
-    for p in PARAMETERS.values():
-        if p.prior is None:
-            continue
-        lo, hi = p.prior
-        assert p.low <= lo <= p.default <= hi <= p.high
-        for end, bound in ((lo, p.low), (hi, p.high)):
-            if end != bound:
-                assert abs(end - p.default) >= PRIOR_WIDTH * abs(p.default) - 0.5 * (
-                    p.kind is int) - 1e-9, p.name
+    """Around each rule's calibrated value (Param.prior is omnibalance's box)."""
+    from omnibalance.params import RULES, prior_box, rule_defaults
+
+    for rule in RULES:
+        centre = rule_defaults(rule)
+        for name, (lo, hi) in prior_box(rule).items():
+            p, c = PARAMETERS[name], centre[name]
+            assert p.low <= lo <= c <= hi <= p.high, (rule, name)
+            for end, bound in ((lo, p.low), (hi, p.high)):
+                if end != bound:
+                    assert abs(end - c) >= PRIOR_WIDTH * abs(c) - 0.5 * (
+                        p.kind is int) - 1e-9, (rule, name)
+    assert all(PARAMETERS[n].prior == box for n, box in prior_box("omnibalance").items())
 
 
 def test_designs_cover_the_box_and_are_reproducible():

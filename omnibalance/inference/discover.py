@@ -18,7 +18,8 @@ Of each box on the trajectory:
 * *restricted dimensions* -- the parameters whose range the box narrows.
 
 The box reported is the one with the highest coverage among those of density at least
-``density`` (0.8 by default); if none reaches it, the densest. PRIM then looks for a next box
+``density`` (0.8 by default; halfway from the base rate to 1 when the whole sweep already
+reaches it); if none reaches it, the densest. PRIM then looks for a next box
 among the runs the first leaves out, up to ``boxes`` boxes, and keeps it only if it reaches
 ``density``.
 """
@@ -101,9 +102,13 @@ def _box_of(prim_box, i: int, init: pd.DataFrame) -> Box:
 
 
 def choose(trajectory: pd.DataFrame, density: float) -> int:
-    """The step with the highest coverage among those with density >= ``density`` (else the
-    densest)."""
-    ok = trajectory[trajectory["density"] >= density]
+    """The step with the highest coverage among those with density >= the target (else the
+    densest). The target is ``density``, raised to halfway between the sweep's base rate and 1
+    when the whole sweep already reaches ``density``: a box must be markedly denser than the
+    sweep as a whole to say where the outcome is likely."""
+    base = float(trajectory["density"].iloc[0])
+    target = max(density, base + (1.0 - base) / 2.0) if base >= density else density
+    ok = trajectory[trajectory["density"] >= target]
     if len(ok):
         return int(ok["coverage"].astype(float).idxmax())
     return int(trajectory["density"].astype(float).idxmax())

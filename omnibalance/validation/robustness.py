@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..params import PARAMETERS, RULE_PARAMETERS, RULES, prior_box, rule_defaults
+from ..params import CALIBRATED, PARAMETERS, RULE_PARAMETERS, RULES, prior_box, rule_defaults
 from . import patterns, stats
 from .runner import cases, run_seed
 from .simulate import simulate_many
@@ -60,13 +60,18 @@ def design(kind: str, points: int, seed: int, rule: str = "omnibalance",
     # A rule's own parameters (alignment_value) are drawn from a stream of their own: adding a
     # column to one hypercube would redraw every other column, and the rules would then not
     # share their points in the common parameters (common random numbers).
+    # Likewise the shared columns are drawn over every calibrated parameter, the ones a rule
+    # never reads (RULE_INERT) included, and then dropped: every rule sees the same points.
     own = {n for extra in RULE_PARAMETERS.values() for n in extra}
     unit = np.empty((points, len(names)))
-    for key, cols in (((0xB0C5,), [j for j, n in enumerate(names) if n not in own]),
-                      ((0xB0C5, 1), [j for j, n in enumerate(names) if n in own])):
+    shared = list(CALIBRATED) + [n for n in names if n not in own and n not in CALIBRATED]
+    mine = [n for n in names if n in own]
+    for key, drawn in (((0xB0C5,), shared), ((0xB0C5, 1), mine)):
+        cols = [j for j, n in enumerate(names) if n in drawn]
         if cols:
-            unit[:, cols] = qmc.LatinHypercube(d=len(cols), seed=np.random.default_rng(
+            full = qmc.LatinHypercube(d=len(drawn), seed=np.random.default_rng(
                 np.random.SeedSequence(seed, spawn_key=key))).random(points)
+            unit[:, cols] = full[:, [drawn.index(names[j]) for j in cols]]
     values = lows + unit * (highs - lows)
     out = []
     for row in values:
