@@ -155,7 +155,11 @@ def test_calibrate_writes_the_posterior_and_resumes(tmp_path, capsys):
     out = tmp_path / "cal"
     assert main(["calibrate", str(spec), "--out", str(out), "--workers", "1"]) == 0
     text = capsys.readouterr().out
-    assert "| internal_threat | 0.25 |" in text and "width / prior width" in text
+    from omnibalance.params import rule_defaults
+
+    # The table shows the value in use: the rule's calibrated value.
+    current = rule_defaults("omnibalance")["internal_threat"]
+    assert f"| internal_threat | {current:g} |" in text and "width / prior width" in text
     post = pd.read_parquet(out / "posterior.parquet")
     assert list(post.columns) == ["internal_threat", "tie_decay", "us_pressure", "weight",
                                   "distance"] and len(post) == 12
