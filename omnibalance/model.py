@@ -49,10 +49,10 @@ class OmnibalanceModel(mesa.Model):
 
     def __init__(self, scenario: str | Scenario = "nicaragua_2007", rule: str = "omnibalance",
                  *, params: dict[str, Any] | None = None, steps: int | None = None, rng=None,
-                 collect: bool = True):
+                 collect: bool = True, calibrated: bool = True):
         case = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.world = build_world(case, rule, [dict(params)] if params else None, n=1,
-                                 steps=steps)
+                                 steps=steps, calibrated=calibrated)
         self._u = draws.uniforms([np.random.default_rng(rng)], self.world.steps,
                                  self.world.n_r)[0]
         super().__init__(rng=rng)

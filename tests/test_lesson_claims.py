@@ -31,7 +31,9 @@ CASE = "nicaragua_2007"
 def runs(rule: str, **params) -> tuple:
     out = []
     for seed in SEEDS:
-        m = OmnibalanceModel(CASE, rule=rule, rng=seed, params=dict(params) or None)
+        # The classroom's values: every rule at the declared defaults (ClassroomModel).
+        m = OmnibalanceModel(CASE, rule=rule, rng=seed, params=dict(params) or None,
+                             calibrated=False)
         m.run()
         out.append(m)
     return tuple(out)
@@ -138,7 +140,7 @@ def test_balance_of_threat_buys_no_protection():
     assert higher >= MOST
 
     def removed(rule: str) -> int:
-        return sum(OmnibalanceModel(CASE, rule=rule, rng=s, collect=False).run()
+        return sum(OmnibalanceModel(CASE, rule=rule, rng=s, collect=False, calibrated=False).run()
                    .regimes[0].leader_changes > 0 for s in range(20))
 
     assert removed("balance_of_threat") > removed("omnibalance")

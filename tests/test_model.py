@@ -61,12 +61,16 @@ def test_barred_pairs_never_deal():
 
 
 def test_threat_blind_rules_ignore_threat():
-    """Under bandwagon every regime courts the strongest power (the US) and nobody else for
-    security; under balance of power Nicaragua courts Russia (China is barred)."""
-    m = _run(1, "nicaragua_2007", "bandwagon")
+    """Under bandwagon every regime courts the threatening power (the US) and nobody else for
+    security; under balance of power Nicaragua courts Russia (China is barred). At the rules'
+    calibration (alignment_value 0.65) neither aligns at all, so the test raises it."""
+    for rule in ("bandwagon", "balance_of_power"):
+        sec = _run(1, "nicaragua_2007", rule).pair_table().query("security_aid > 0")
+        assert set(sec["power"]) <= {"bandwagon": {"US"}, "balance_of_power": {"RUS"}}[rule]
+    m = _run(1, "nicaragua_2007", "bandwagon", params={"alignment_value": 5.0})
     sec = m.pair_table().query("security_aid > 0")
     assert set(sec["power"]) <= {"US"}
-    m = _run(1, "nicaragua_2007", "balance_of_power")
+    m = _run(1, "nicaragua_2007", "balance_of_power", params={"alignment_value": 5.0})
     sec = m.pair_table().query("security_aid > 0")
     assert set(sec["power"]) == {"RUS"}
 

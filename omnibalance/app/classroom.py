@@ -181,5 +181,9 @@ class ClassroomModel(OmnibalanceModel):
             f"seed {seed!r} is not a whole number >= 0: using {DEFAULT_SEED}")
         self.seed = DEFAULT_SEED if parsed is None else parsed
         self.preset = preset_id
-        super().__init__(preset_id, rule_from_label(rule), params=params or None, rng=self.seed)
+        # The classroom runs every rule at the declared defaults (the teaching values, which show
+        # each rule's mechanism), not at the searched calibration, where the threat-blind rules
+        # never align (docs/teaching.md; docs/validation.md, Calibration).
+        super().__init__(preset_id, rule_from_label(rule), params=params or None, rng=self.seed,
+                         calibrated=False)
 

@@ -16,7 +16,15 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, unknown_key
-from ..params import ASSET_KINDS, PARAMETERS, POWER_FIELDS, REGIME_FIELDS, RULES, rule_defaults
+from ..params import (
+    ASSET_KINDS,
+    PARAMETERS,
+    POWER_FIELDS,
+    REGIME_FIELDS,
+    RULES,
+    defaults,
+    rule_defaults,
+)
 from ..scenario import Scenario
 
 ECONOMIC_ASSETS = np.isin(ASSET_KINDS, ("energy", "market"))
@@ -100,7 +108,7 @@ class World:
 
 def build_world(case: Scenario, rule: str, overrides: Sequence[Mapping[str, Any]] | Mapping[
         str, Sequence] | None = None, *, n: int | None = None, steps: int | None = None,
-                where: str = "params") -> World:
+                where: str = "params", calibrated: bool = True) -> World:
     """The world of ``n`` runs of ``case`` under ``rule``.
 
     ``overrides`` is either one mapping per run (``[{"us_pressure": 0.3}, ...]``) or one
@@ -116,7 +124,9 @@ def build_world(case: Scenario, rule: str, overrides: Sequence[Mapping[str, Any]
     columns = _columns(overrides, n)
     n = n if n is not None else (len(next(iter(columns.values()))) if columns else
                                  (len(overrides) if isinstance(overrides, Sequence) else 1))
-    base = rule_defaults(rule) | dict(case.parameters)
+    # ``calibrated``: the rule's searched calibration (omnibalance/calibration.toml); else the
+    # declared defaults (the classroom's teaching values, the search's centre).
+    base = (rule_defaults(rule) if calibrated else defaults()) | dict(case.parameters)
     g: dict[str, Any] = {k: float(v) for k, v in base.items()}
     regime = {f: np.array([[r.values[f] for r in case.regimes]] * n, dtype=float)
               for f in REGIME_FIELDS}
