@@ -447,3 +447,23 @@ def test_calibration_search_is_the_same_for_every_rule(monkeypatch):
         if rule in ("balance_of_power", "bandwagon"):
             values = [r.values["alignment_value"] for r in ranked]
             assert values[0] == d["alignment_value"] and len(set(values)) == 6
+
+
+def test_a_removed_leaders_successor_decides_on_his_own_threats():
+    """After a removal the successor's pressure and hazard are his own at once (before the fix
+    they stayed the fallen leader's until the next quarter, and his first decision used
+    them)."""
+    from omnibalance.engine.draws import Draws
+    from omnibalance.engine.quarter import _removals, update_threats
+
+    case, w, s = _start("nicaragua_2007")
+    u = np.full((1, w.n_r, draws.WIDTH), 0.5)
+    u[..., 4] = 0.0                     # the removal draw: Ortega falls
+    before, ortega = s.pressure.copy(), s.ideology[0, 0]
+    _removals(w, s, Draws(u), None)
+    assert s.leader_changes[0, 0] == 1 and s.ideology[0, 0] > ortega + 0.3
+    fresh = copy.deepcopy(s)
+    update_threats(w, fresh, initial=True)
+    np.testing.assert_allclose(s.pressure, fresh.pressure)
+    np.testing.assert_allclose(s.hazard, fresh.hazard)
+    assert not np.allclose(s.pressure, before)
