@@ -50,7 +50,7 @@ html, body { overflow: hidden; }
 .ob-keys { background: #f4f4f4; border-radius: 4px; padding: 2px 4px; max-height: 48%;
   overflow-y: auto; flex-shrink: 0; }
 .ob-log-lines { flex: 1; min-height: 0; overflow-y: auto; }
-.ob-compare .ob-keys { max-height: 40%; font-size: var(--fs); }
+.ob-compare .ob-keys { max-height: 7em; overflow-y: auto; font-size: var(--fs); }
 .ob-subhead { font-weight: bold; font-size: var(--fs); margin-top: 2px; }
 .ob-log-line, .ob-key-line { padding: 1px 6px; margin: 2px 0; }
 .ob-date { font-family: monospace; color: #444; }
