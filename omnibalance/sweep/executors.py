@@ -215,6 +215,8 @@ class DaskExecutor(Executor):
         from distributed.scheduler import KilledWorker
 
         tasks = iter(tasks)
+        if self.watch is not None:
+            self.watch.wait_for_start()
         running = as_completed(loop=self.client.loop)
         for task in tasks:
             running.add(self.client.submit(fn, task, pure=False))

@@ -298,6 +298,11 @@ def log_tail(log_directory: str | None, job_id: str) -> str:
     return ""
 
 
+START_GRACE = 120.0
+"""Seconds a sweep on worker jobs waits for the rest of its jobs once the first worker has
+connected (a started job's worker takes seconds to connect; a queued job may take hours)."""
+
+
 class JobWatch:
     """Keeps ``jobs`` worker jobs alive while a sweep runs (SLURM; see the module docstring).
 
@@ -362,9 +367,39 @@ class JobWatch:
             self._replace(name, job_id, state)
         if not ended:
             self._report_waiting(states, ids, now)
-        if not self._all_said and len(self.connected) >= self.jobs:
+        if len(self.connected) >= self.jobs:
+            self._say_all()
+
+    def _say_all(self) -> None:
+        if not self._all_said:
             self._all_said = True
             self.say(f"all {self.jobs} worker job(s) running; their workers are connected")
+
+    def wait_for_start(self, grace: float = START_GRACE, poll: float = 0.5) -> None:
+        """Block until the worker of every job has connected, or until one has and ``grace``
+        seconds have passed since; then the sweep sends its chunks.
+
+        Without this wait the first worker to connect takes every chunk it is offered, and a
+        short sweep ends before the other jobs' workers have started Python. Jobs still
+        queued after the grace join the sweep when the batch system starts them. Waiting for
+        the first worker has no bound: :meth:`tick` reports queued jobs every minute and stops
+        the sweep if a job ends before its worker connects.
+        """
+        first = None
+        while True:
+            self.tick()  # squeue at most every ``every`` seconds
+            self._seen()
+            if len(self.connected) >= self.jobs:
+                self._say_all()
+                return
+            if self.connected and first is None:
+                first = time.monotonic()
+            if first is not None and time.monotonic() - first >= grace:
+                self.say(f"{len(self.connected)} of {self.jobs} worker job(s) connected after "
+                         f"{grace:.0f} s; starting with them, the others join when the batch "
+                         "system starts them")
+                return
+            time.sleep(poll)
 
     def _replace(self, name: str, job_id: str, state: str) -> None:
         before = set(self.job_ids())
