@@ -11,6 +11,6 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["omnibalance", "omnibalance.*"]), "omnibalance.presets"],
     package_dir={"omnibalance.presets": "seeds"},
-    package_data={"omnibalance": ["py.typed", "calibration.toml"],
+    package_data={"omnibalance": ["py.typed", "calibration.toml", "screening.toml"],
                   "omnibalance.presets": ["*.toml", "README.md"]},
 )

@@ -302,15 +302,43 @@ FIXED: dict[str, str] = {
     "endogenous_elections": "switch"}
 """Globals that are not free: the classification's definitions (what the categories of
 MODEL.md 3.7 mean, read by the patterns, not fitted to them) and switches between model
-variants. Every other global is free: calibrated (CALIBRATED, RULE_PARAMETERS) or assumed."""
+variants. Every other global is free -- calibrated (CALIBRATED, RULE_PARAMETERS) or assumed --
+unless the parameter screen fixed it (SCREENED)."""
+
+
+def _load_screening() -> tuple[dict[str, float], float]:
+    import tomllib
+    from importlib import resources
+
+    text = (resources.files("omnibalance") / "screening.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(text)
+    return ({name: max(row.values()) for name, row in table["mu_star"].items()},
+            float(table["procedure"]["needed"]))
+
+
+SCREEN_MU_STAR, SCREEN_NEEDED = _load_screening()
+"""Each free global's largest Morris mu* over the criteria (``omnibalance/screening.toml``,
+written by experiments/screen_parameters.py; docs/validation.md, "Which parameters the
+patterns need"), and the mu* from which a criterion needs a parameter."""
+
+SCREENED: tuple[str, ...] = tuple(
+    n for n, mu in SCREEN_MU_STAR.items()
+    if mu < SCREEN_NEEDED and n not in FIXED and n not in CALIBRATED
+    and not any(n in v for v in RULE_PARAMETERS.values()))
+"""Assumed parameters that no criterion needs (factor fixing, Saltelli et al. 2008): fixed at
+their defaults, no longer free. A calibrated parameter stays calibrated whatever the screen
+says (another rule may read it)."""
 
 
 def status(name: str) -> str:
-    """``calibrated``, ``assumed``, ``definition`` or ``switch``."""
+    """``calibrated``, ``assumed``, ``screened`` (fixed: no criterion needs it),
+    ``definition`` or ``switch``."""
     if name in FIXED:
         return FIXED[name]
     if name in CALIBRATED or any(name in v for v in RULE_PARAMETERS.values()):
         return "calibrated"
+    if name in SCREENED:
+        return "screened"
     return "assumed"
 
 
@@ -422,11 +450,14 @@ def parameter_table_markdown() -> str:
     """The parameter tables of docs/ODD.md, generated from the declarations."""
     free = free_parameters()
     n_cal = sum(status(n) == "calibrated" for n in free)
+    n_scr = sum(status(n) == "screened" for n in PARAMETERS)
     out: list[str] = [
         f"{len(PARAMETERS)} global parameters: {len(free)} free ({n_cal} calibrated, "
-        f"{len(free) - n_cal} assumed), {len(PARAMETERS) - len(free)} fixed as definitions or "
-        "switches. *omnibalance* is omnibalance's calibrated value (section 8; the default is "
-        "the calibration search's centre); *prior* its declared prior range.\n"]
+        f"{len(free) - n_cal} assumed), {len(PARAMETERS) - len(free)} fixed: {n_scr} because "
+        "no criterion needs them (*screened*, docs/validation.md), "
+        f"{len(PARAMETERS) - len(free) - n_scr} as definitions or switches. *omnibalance* is "
+        "omnibalance's calibrated value (section 8; the default is the calibration search's "
+        "centre); *prior* its declared prior range.\n"]
     for title, table in (("Global parameters", PARAMETERS), ("Regime fields", REGIME_FIELDS),
                          ("Great-power fields", POWER_FIELDS)):
         out.append(f"#### {title}\n")

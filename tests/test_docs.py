@@ -3,7 +3,14 @@
 import re
 from pathlib import Path
 
-from omnibalance.docs_tools import ODD, current_block
+from omnibalance.docs_tools import (
+    ODD,
+    SCREEN_BEGIN,
+    SCREEN_END,
+    VALIDATION,
+    current_block,
+    screening_markdown,
+)
 from omnibalance.params import PARAMETERS, parameter_table_markdown
 from omnibalance.theory import bargaining, dynamics, outlook, rules, threat
 
@@ -11,6 +18,12 @@ from omnibalance.theory import bargaining, dynamics, outlook, rules, threat
 def test_odd_parameter_tables_match_declarations():
     assert current_block(ODD.read_text()) == parameter_table_markdown().strip("\n"), \
         "docs/ODD.md is stale: run `python -m omnibalance.docs_tools`"
+
+
+def test_validation_parameter_screen_matches_screening_toml():
+    assert current_block(VALIDATION.read_text(), SCREEN_BEGIN, SCREEN_END) == \
+        screening_markdown().strip("\n"), \
+        "docs/validation.md is stale: run `python -m omnibalance.docs_tools`"
 
 
 def test_every_parameter_is_explained_in_odd_submodels():

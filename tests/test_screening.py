@@ -1,0 +1,63 @@
+"""The parameter screen (omnibalance.validation.screening) and what params.status takes from it:
+an assumed parameter is fixed only when the shipped screen shows no criterion needs it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from omnibalance import params
+from omnibalance.validation import screening
+from omnibalance.validation.calibration import SEARCH_SPAN
+
+
+def test_a_parameter_the_rule_never_reads_scores_zero_and_a_central_one_is_needed():
+    # alignment_value is read only by the threat-blind rules; hazard_exponent shapes every
+    # leader's hazard. Common seeds: the unread one moves nothing at all.
+    s = screening.run(trajectories=2, replications=10, names=["alignment_value",
+                                                              "hazard_exponent"])
+    assert s.points == 2 * 3
+    i, j = s.names.index("alignment_value"), s.names.index("hazard_exponent")
+    assert np.all(s.mu_star[i] == 0.0)
+    assert s.needed_by("alignment_value") == []
+    assert s.needed_by("hazard_exponent"), s.mu_star[j]
+    assert s.fixable() == ["alignment_value"]
+
+
+def test_screening_box_is_the_calibration_search_span_within_the_allowed_range():
+    box = screening.screening_box(["hazard_exponent", "horizon", "election_base", "beta"])
+    centre = params.rule_defaults("omnibalance")
+    lo, hi = box["hazard_exponent"]
+    assert (lo, hi) == pytest.approx((centre["hazard_exponent"] * SEARCH_SPAN[0],
+                                      min(5.0, centre["hazard_exponent"] * SEARCH_SPAN[1])))
+    assert box["horizon"] == (4.0, 16.0)  # integer, 8 x [0.5, 2]
+    assert box["election_base"] == (-1.0, -0.25)  # a negative value: the span sorted
+    assert box["beta"][1] == params.PARAMETERS["beta"].high  # 0.6 capped at 0.5
+
+
+def test_shipped_screen_is_of_the_current_procedure_and_parameters():
+    s = screening.load()
+    import tomllib
+    from importlib import resources
+
+    table = tomllib.loads((resources.files("omnibalance") / "screening.toml").read_text())
+    proc = table["procedure"]
+    assert proc["needed"] == screening.NEEDED and proc["levels"] == screening.LEVELS
+    assert tuple(proc["span"]) == SEARCH_SPAN and proc["rule"] == screening.RULE
+    # Every free global was screened (a new parameter means: rerun the screen).
+    assert set(s.names) == set(params.free_parameters()) | set(params.SCREENED)
+    assert sorted(s.criteria) == sorted(c.id for c in screening.patterns.CRITERIA
+                                        if c.id != "6")
+
+
+def test_status_fixes_only_assumed_parameters_no_criterion_needs():
+    s = screening.load()
+    free = set(params.free_parameters())
+    for name in s.names:
+        needed = bool(s.needed_by(name))
+        if name in params.SCREENED:
+            assert not needed and params.status(name) == "screened" and name not in free
+        else:
+            assert name in free
+            assert needed or params.status(name) == "calibrated", name
+    assert not set(params.SCREENED) & set(params.CALIBRATED)
