@@ -153,11 +153,36 @@ def _cluster_up():
         json.dumps(TIMINGS, indent=2) + "\n")
 
 
+def cluster_state() -> str:
+    """What SLURM says about the node and every job: for a failure message."""
+    out = []
+    for cmd in (["sinfo", "-N", "-h", "-o", "%N %T %E"],
+                ["squeue", "-h", "-t", "all", "-o", "%i %j %T %M %R"]):
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        out.append(f"$ {' '.join(cmd)}\n{done.stdout.strip()}{done.stderr.strip()}")
+    return "\n".join(out)
+
+
+def _node_in_service() -> None:
+    """A node an earlier test's job left DRAIN or DOWN (a job slow to die on a loaded machine)
+    is resumed, and that is recorded: the next test must not wait for a node that never
+    comes back."""
+    done = subprocess.run(["sinfo", "-N", "-h", "-o", "%N|%T|%E"], capture_output=True,
+                          text=True)
+    for line in done.stdout.splitlines():
+        node, state, reason = (line.split("|") + ["", ""])[:3]
+        if any(word in state for word in ("drain", "down", "fail")):
+            TIMINGS.setdefault("node_resumed", []).append(f"{node} {state}: {reason}")
+            subprocess.run(["scontrol", "update", f"nodename={node}", "state=resume"],
+                           capture_output=True)
+
+
 @pytest.fixture
 def slurm(_cluster_up):
     """The cluster, to this test alone while it runs (sweeps of two tests would share its 2
-    CPUs and wait for each other's jobs)."""
+    CPUs and wait for each other's jobs), with its node in service."""
     with _locked():
+        _node_in_service()
         yield
 
 
@@ -457,7 +482,13 @@ def test_docs_job_script_as_printed_resumes_a_killed_sweep(home, env, check_refe
                            text=True)
         return q.stdout.strip() in ("", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
 
-    wait_for(finished, WAIT, f"job {job} finished")
+    try:
+        wait_for(finished, WAIT, f"job {job} finished")
+    except pytest.fail.Exception:
+        log = home / f"slurm-{job}.out"
+        tail = log.read_text()[-2000:] if log.exists() else "(no output yet)"
+        pytest.fail(f"job {job} not finished within {WAIT} s\n{cluster_state()}\n"
+                    f"slurm-{job}.out ends:\n{tail}")
     TIMINGS["docs_job_script_seconds"] = round(time.perf_counter() - t0, 2)
     state = subprocess.run(["scontrol", "show", "job", job], capture_output=True, text=True)
     output = (home / f"slurm-{job}.out").read_text()
