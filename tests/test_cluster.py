@@ -308,6 +308,22 @@ def fault_spec(tmp_path: Path, name: str, reps: int) -> Path:
     return path
 
 
+# --- the cluster itself ------------------------------------------------------------------
+def test_the_node_has_every_cpu_whatever_omp_num_threads(slurm):
+    """GNU nproc honours OMP_NUM_THREADS, which Dask's nanny sets to 1 in any process that
+    started a local Dask cluster: a node configured from it had 1 CPU, and the second worker
+    job and the 2-task job script waited for ever. ``start`` is idempotent and must keep
+    every CPU."""
+    cpus = len(os.sched_getaffinity(0))
+    done = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True,
+                          timeout=900, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, OMP_NUM_THREADS="1"))
+    assert done.returncode == 0, done.stderr
+    assert f"({cpus} CPUs)" in done.stdout, done.stdout
+    sinfo = subprocess.run(["sinfo", "-h", "-o", "%c"], capture_output=True, text=True)
+    assert sinfo.stdout.split() == [str(cpus)], cluster_state()
+
+
 # --- First time on a cluster ---------------------------------------------------------------
 def test_first_time_commands_as_printed(home, env, check_reference, slurm):
     """The section's commands, in order, as printed; the healthy start it shows; rows on SLURM
