@@ -209,6 +209,29 @@ def test_compare_table_and_doc_block(tmp_path, capsys):
     assert table.strip() in text
 
 
+def test_compare_draws_a_threat_blind_rules_own_parameter_from_its_search_range(tmp_path):
+    """compare weighs each rule with its own parameters free (own_parameters = "prior"): the
+    threat-blind rules' alignment_value over the range their calibration searched, the
+    shared parameters over one neutral box; "calibrated" holds them at the rule's value."""
+    from omnibalance.inference.spec import load
+    from omnibalance.validation.calibration import search_box
+
+    spec_path = tmp_path / "tiny.toml"
+    spec_path.write_text(SPEC)
+    spec = load(spec_path)
+    assert spec.own_parameters == "prior"
+    shared = spec.neutral_box
+    for rule in ("omnibalance", "balance_of_threat"):
+        assert spec.compare_box(rule) == shared
+    for rule in ("balance_of_power", "bandwagon"):
+        box = spec.compare_box(rule)
+        assert box["alignment_value"] == search_box(rule)["alignment_value"] == (0.1, 10.0)
+        assert {k: v for k, v in box.items() if k != "alignment_value"} == shared
+    spec_path.write_text(SPEC.replace("repeats = 2", 'repeats = 2\nown_parameters = "calibrated"'))
+    held = load(spec_path)
+    assert all(held.compare_box(r) == shared for r in held.rules)
+
+
 SWEEP = """
 [sweep]
 name = "small_threat"
@@ -326,6 +349,8 @@ BAD = [
                                "[compare]"), ["epsilon.values", ">= 0"]),
     ("abc-compare-rule", _edit("repeats = 2", 'repeats = 2\nrules = ["bandwagoning"]'),
      ["compare.rules", "did you mean 'bandwagon'"]),
+    ("abc-compare-own", _edit("repeats = 2", 'repeats = 2\nown_parameters = "priors"'),
+     ["compare.own_parameters", "did you mean 'prior'"]),
     ("abc-malformed", _edit("[abc]", "[abc"), ["malformed TOML"]),
     ("abc-no-spec", _cmd("calibrate", "{d}/none.toml"), ["no such spec file"]),
     ("abc-doc-without-markers", _spec_then("compare", "{d}/s.toml", "--out", "{d}/R",

@@ -105,7 +105,8 @@ def run(spec: InferenceSpec, out: Path, executor_factory: Callable, spec_text: s
             say(f"compare {spec.name}, seed {s}: rules {', '.join(spec.rules)}; "
                 f"{per_rule} points x {spec.runs_per_point} runs per rule at most")
             done = manifest.setdefault("finished_seeds", [])
-            histories.append(smc.run(_models(spec, s), spec.neutral_box, dist,
+            histories.append(smc.run(_models(spec, s), [spec.compare_box(r) for r in spec.rules],
+                                     dist,
                                      target(spec.criteria),
                                      settings(spec, seed=s, points=per_rule * len(spec.rules)),
                                      out / f"abc_seed{s}.db", executor_factory, progress=say,
@@ -150,14 +151,14 @@ def predictive(spec: InferenceSpec, histories: list, seeds: list[int],
         for m, model in enumerate(_models(spec, s)):
             model = replace(model, replications=spec.predictive_replications)
             t = last_alive(h, m)
+            names = list(spec.compare_box(model.rule))
             if t is None:
                 origin.setdefault(model.rule, []).append("prior")
-                draws = _prior_draws(spec, per, s)
+                draws = _prior_draws(spec, model.rule, per, s)
             else:
                 origin.setdefault(model.rule, []).append(f"t={t}")
                 draws = posterior.resample(posterior.samples(h, m, t), per, s)
-            points = [typed({n: float(r[n]) for n in spec.parameters})
-                      for _, r in draws.iterrows()]
+            points = [typed({n: float(r[n]) for n in names}) for _, r in draws.iterrows()]
             for a in range(0, len(points), spec.batch):
                 tasks.append((model, points[a:a + spec.batch], heldout_seed(s)))
     passed: dict[str, list] = {r: [] for r in spec.rules}
@@ -176,9 +177,10 @@ def predictive(spec: InferenceSpec, histories: list, seeds: list[int],
     return pd.DataFrame(cols), where
 
 
-def _prior_draws(spec: InferenceSpec, n: int, seed: int) -> pd.DataFrame:
+def _prior_draws(spec: InferenceSpec, rule: str, n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x9A1,)))
-    return pd.DataFrame({k: rng.uniform(lo, hi, n) for k, (lo, hi) in spec.neutral_box.items()})
+    return pd.DataFrame({k: rng.uniform(lo, hi, n)
+                         for k, (lo, hi) in spec.compare_box(rule).items()})
 
 
 def markdown(spec: InferenceSpec, probs: pd.DataFrame, pred: pd.DataFrame,

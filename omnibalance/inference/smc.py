@@ -68,12 +68,14 @@ def quiet() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def run(models: Sequence[Callable], box: dict[str, tuple[float, float]],
+def run(models: Sequence[Callable],
+        box: dict[str, tuple[float, float]] | Sequence[dict[str, tuple[float, float]]],
         distance: Callable, observed: dict, settings: Settings, db: Path,
         executor_factory: Callable, progress: Callable | None = None,
         finished: bool = False) -> pyabc.History:
-    """Run (or resume, if ``db`` exists) ABC-SMC of ``models`` under one prior ``box``;
-    ``finished``: the analysis in ``db`` ran to its end, only read it.
+    """Run (or resume, if ``db`` exists) ABC-SMC of ``models`` under one prior ``box`` (or one
+    box per model: model selection between parameter spaces that differ); ``finished``: the
+    analysis in ``db`` ran to its end, only read it.
 
     Returns pyabc's ``History`` (generations, populations, model probabilities).
     """
@@ -83,10 +85,11 @@ def run(models: Sequence[Callable], box: dict[str, tuple[float, float]],
     quiet()
     warnings.filterwarnings("ignore", category=RuntimeWarning, module="pyabc")  # inf - inf
     sampler = OrderedSampler(executor_factory, settings.seed, settings.batch)
-    abc = pyabc.ABCSMC(list(models), [prior(box) for _ in models], distance,
+    boxes = [box] * len(models) if isinstance(box, dict) else list(box)
+    abc = pyabc.ABCSMC(list(models), [prior(b) for b in boxes], distance,
                        population_size=settings.population, sampler=sampler,
                        eps=_epsilon(settings),
-                       transitions=[DefensiveTransition(box) for _ in models])
+                       transitions=[DefensiveTransition(b) for b in boxes])
     url = "sqlite:///" + str(Path(db).resolve())
     history = abc.load(url, 1) if Path(db).exists() else abc.new(url, observed)
     done = 0 if history.max_t < 0 else history.max_t + 1

@@ -33,6 +33,8 @@
     repeats = 3                       # independent seeds: seed, seed + 1, ...
     predictive_draws = 40             # posterior draws per rule for the predictive check
     predictive_replications = 100     # held-out replications per draw and case
+    own_parameters = "prior"          # a rule's own parameters (alignment_value): "prior",
+                                      # over the calibration's search range, or "calibrated"
 
 Priors are never in the spec: each parameter's prior is its declared ``Param.prior`` range in
 :mod:`omnibalance.params`. Every mistake is one :class:`~omnibalance.errors.ConfigError` line
@@ -51,15 +53,20 @@ from typing import Any
 
 from ..config import get, only, read_toml
 from ..errors import ConfigError, unknown_key
-from ..params import PARAMETERS, RULES, prior_box
+from ..params import PARAMETERS, RULE_PARAMETERS, RULES, prior_box
 
 _TOP = ("abc", "distance", "epsilon", "compare")
 _ABC = ("name", "description", "rule", "cases", "criteria", "parameters", "replications",
         "seeds", "seed", "budget", "population", "generations", "batch")
 _DISTANCE = ("kind", "p")
 _EPSILON = ("kind", "alpha", "values", "minimum")
-_COMPARE = ("rules", "budget", "repeats", "predictive_draws", "predictive_replications")
+_COMPARE = ("rules", "budget", "repeats", "predictive_draws", "predictive_replications",
+            "own_parameters")
 SEED_MODES = ("common", "fresh")
+OWN_MODES = ("prior", "calibrated")
+"""How ``compare`` treats a rule's own parameters (``alignment_value`` of the threat-blind
+rules): drawn from a prior over the calibration's search range for them, or held at the
+rule's calibrated value."""
 EPSILON_KINDS = ("quantile", "list")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 MAX_SEED = 2**32 - 1
@@ -91,6 +98,7 @@ class InferenceSpec:
     repeats: int
     predictive_draws: int
     predictive_replications: int
+    own_parameters: str = "prior"
     where: str = "spec"
 
     @property
@@ -107,6 +115,19 @@ class InferenceSpec:
         calibration search's centre), moved by no rule's calibration."""
         box = prior_box(None)
         return {n: box[n] for n in self.parameters}
+
+    def compare_box(self, rule: str) -> dict[str, tuple[float, float]]:
+        """The prior of ``rule`` in ``compare``: the neutral box every rule shares, and, with
+        ``own_parameters = "prior"``, the rule's own parameters (``params.RULE_PARAMETERS``)
+        over the calibration's search range for them (a tenth to ten times the default: the
+        range the rule's own calibration searched, so no earlier fit narrows it)."""
+        box = dict(self.neutral_box)
+        if self.own_parameters == "prior":
+            from ..validation.calibration import search_box
+
+            rule_box = search_box(rule)
+            box |= {n: rule_box[n] for n in RULE_PARAMETERS.get(rule, ())}
+        return box
 
     @property
     def runs_per_point(self) -> int:
@@ -267,6 +288,9 @@ def parse(data: dict[str, Any], where: str = "spec") -> InferenceSpec:
     repeats = _count(where, cmp, "repeats", "compare.", 3, low=2, high=1000)  # an error needs 2
     draws = _count(where, cmp, "predictive_draws", "compare.", 40, high=100_000)
     pred_reps = _count(where, cmp, "predictive_replications", "compare.", 100, high=100_000)
+    own = get(where, cmp, "own_parameters", str, "compare.", "prior")
+    if own not in OWN_MODES:
+        raise unknown_key(where, "compare.own_parameters", own, list(OWN_MODES))
 
     if criteria is None:
         from .criteria_model import decided_by
@@ -280,4 +304,4 @@ def parse(data: dict[str, Any], where: str = "spec") -> InferenceSpec:
     return InferenceSpec(name, str(abc.get("description", "")), rule, cases, criteria, params,
                          reps, seeds, seed, budget, population, generations, batch, kind,
                          float(p), epsilon, float(minimum), rules, compare_budget, repeats, draws,
-                         pred_reps, where)
+                         pred_reps, own, where)
