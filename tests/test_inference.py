@@ -199,6 +199,8 @@ def test_compare_table_and_doc_block(tmp_path, capsys):
                  "--doc", str(doc)]) == 0
     table = (out / "compare.md").read_text()
     assert "**P(rule given the criteria)**" in table and "| 2a: " in table
+    least = next(ln for ln in table.splitlines() if ln.startswith("| distance: least"))
+    assert all(float(x) >= 0 for x in least.split("|")[2:-1])
     probs = pd.read_csv(out / "model_probabilities.csv", index_col="seed")
     assert list(probs.index) == [5, 6]
     assert np.allclose(probs.sum(axis=1), 1.0)
@@ -230,6 +232,27 @@ def test_compare_draws_a_threat_blind_rules_own_parameter_from_its_search_range(
     spec_path.write_text(SPEC.replace("repeats = 2", 'repeats = 2\nown_parameters = "calibrated"'))
     held = load(spec_path)
     assert all(held.compare_box(r) == shared for r in held.rules)
+
+
+def test_a_tolerance_multiplier_below_1_makes_the_tolerance_fall_past_an_atom():
+    """With many equal distances (a rule whose points all fail the same criteria) the
+    alpha-quantile of the last distances can equal the last tolerance for ever; a multiplier
+    below 1 makes every new tolerance smaller than the quantile."""
+    import pyabc
+
+    from omnibalance.inference import smc
+
+    settings = smc.Settings(population=10, generations=2, budget=10, seed=1,
+                            epsilon=("quantile", 0.5, 0.8))
+    eps = smc._epsilon(settings)
+    assert isinstance(eps, pyabc.QuantileEpsilon) and eps.quantile_multiplier == 0.8
+    assert smc._epsilon(replace_settings(settings, ("quantile", 0.5))).quantile_multiplier == 1
+
+
+def replace_settings(settings, epsilon):
+    from dataclasses import replace
+
+    return replace(settings, epsilon=epsilon)
 
 
 SWEEP = """
@@ -347,6 +370,8 @@ BAD = [
      ["epsilon.alpha", "(0, 1)"]),
     ("abc-epsilon-list", _edit("[compare]", '[epsilon]\nkind = "list"\nvalues = [-1]\n\n'
                                "[compare]"), ["epsilon.values", ">= 0"]),
+    ("abc-epsilon-multiplier", _edit("[compare]", "[epsilon]\nmultiplier = 0\n\n[compare]"),
+     ["epsilon.multiplier", "(0, 1]"]),
     ("abc-compare-rule", _edit("repeats = 2", 'repeats = 2\nrules = ["bandwagoning"]'),
      ["compare.rules", "did you mean 'bandwagon'"]),
     ("abc-compare-own", _edit("repeats = 2", 'repeats = 2\nown_parameters = "priors"'),

@@ -116,8 +116,9 @@ def run(spec: InferenceSpec, out: Path, executor_factory: Callable, spec_text: s
                 folder.write()
         probs = pd.DataFrame([model_probabilities(h, spec.rules) for h in histories],
                              index=seeds)
+        dists = distances(histories, spec.rules)
         pred, origin = predictive(spec, histories, seeds, executor_factory)
-        table = markdown(spec, probs, pred, origin)
+        table = markdown(spec, probs, pred, origin, dists)
         (out / "compare.md").write_text(table, encoding="utf-8")
         probs.rename_axis("seed").to_csv(out / "model_probabilities.csv")
         pred.rename_axis("criterion").to_csv(out / "predictive.csv")
@@ -183,8 +184,25 @@ def _prior_draws(spec: InferenceSpec, rule: str, n: int, seed: int) -> pd.DataFr
                          for k, (lo, hi) in spec.compare_box(rule).items()})
 
 
+def distances(histories: list, rules: tuple[str, ...]) -> pd.DataFrame:
+    """Per rule, over the repeats: the median distance of its points in the first generation
+    (its prior) and the least distance any of its points reached -- how close each rule can
+    come to the criteria, whatever the tolerance schedule did."""
+    first: dict[int, list[float]] = {m: [] for m in range(len(rules))}
+    least: dict[int, float] = {m: math.inf for m in range(len(rules))}
+    for h in histories:
+        for t in range(h.max_t + 1):
+            for particle in h.get_population(t).particles:
+                if t == 0:
+                    first[particle.m].append(float(particle.distance))
+                least[particle.m] = min(least[particle.m], float(particle.distance))
+    return pd.DataFrame({r: {"prior_median": float(np.median(first[m])) if first[m]
+                             else math.nan, "least": least[m]}
+                         for m, r in enumerate(rules)})
+
+
 def markdown(spec: InferenceSpec, probs: pd.DataFrame, pred: pd.DataFrame,
-             origin: dict[str, str]) -> str:
+             origin: dict[str, str], dists: pd.DataFrame | None = None) -> str:
     k = len(probs)
     mean = probs.mean()
     se = probs.std(ddof=1) / math.sqrt(k) if k > 1 else probs.iloc[0] * math.nan
@@ -206,6 +224,12 @@ def markdown(spec: InferenceSpec, probs: pd.DataFrame, pred: pd.DataFrame,
         f"**{mean[r]:.2f} +- {se[r]:.2f}**" for r in rules) + " |")
     lines.append("| per seed | " + " | ".join(
         ", ".join(f"{v:.2f}" for v in probs[r]) for r in rules) + " |")
+    if dists is not None:
+        for key, label in (("prior_median", "distance: median over the prior generation"),
+                           ("least", "distance: least reached (0: every criterion met)")):
+            lines.append(f"| {label} | " + " | ".join(
+                "-" if not math.isfinite(dists.loc[key, r]) else f"{dists.loc[key, r]:.2f}"
+                for r in rules) + " |")
     for c in spec.criteria:
         crit = CRITERIA_BY_ID[c]
         lines.append(f"| {c}: {crit.statement} | " + " | ".join(

@@ -41,7 +41,7 @@ class Settings:
     """Candidate evaluations at most (model runs / runs per point), calibration included."""
     seed: int
     epsilon: tuple
-    """``("quantile", alpha)`` or ``("list", (eps_0, eps_1, ...))``."""
+    """``("quantile", alpha[, multiplier])`` or ``("list", (eps_0, eps_1, ...))``."""
     minimum_epsilon: float = 0.0
     batch: int = 8
 
@@ -53,12 +53,14 @@ def prior(box: dict[str, tuple[float, float]]) -> pyabc.Distribution:
 
 
 def _epsilon(settings: Settings):
-    kind, arg = settings.epsilon
+    kind, arg = settings.epsilon[:2]
     if kind == "list":
         return pyabc.ListEpsilon(list(arg))
+    multiplier = settings.epsilon[2] if len(settings.epsilon) > 2 else 1.0
     # the first generation is the prior sample itself (tolerance infinite), so no separate
     # calibration sample is spent on choosing the first tolerance
-    return pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=float(arg))
+    return pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=float(arg),
+                                 quantile_multiplier=float(multiplier))
 
 
 def quiet() -> None:

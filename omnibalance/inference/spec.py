@@ -24,6 +24,8 @@
     [epsilon]
     kind = "quantile"                 # tolerance: the alpha-quantile of the last distances
     alpha = 0.5
+    multiplier = 1.0                  # times the quantile (< 1: the tolerance always falls,
+                                      # even when many distances are equal)
     minimum = 0.0                     # stop when the tolerance reaches it
     # kind = "list"; values = [0.4, 0.2, 0.1, 0.0]
 
@@ -59,7 +61,7 @@ _TOP = ("abc", "distance", "epsilon", "compare")
 _ABC = ("name", "description", "rule", "cases", "criteria", "parameters", "replications",
         "seeds", "seed", "budget", "population", "generations", "batch")
 _DISTANCE = ("kind", "p")
-_EPSILON = ("kind", "alpha", "values", "minimum")
+_EPSILON = ("kind", "alpha", "multiplier", "values", "minimum")
 _COMPARE = ("rules", "budget", "repeats", "predictive_draws", "predictive_replications",
             "own_parameters")
 SEED_MODES = ("common", "fresh")
@@ -141,8 +143,8 @@ class InferenceSpec:
     def normalised(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("where")
-        d["epsilon"] = list(d["epsilon"][:1]) + [list(d["epsilon"][1]) if isinstance(
-            d["epsilon"][1], tuple) else d["epsilon"][1]]
+        d["epsilon"] = [d["epsilon"][0]] + [list(x) if isinstance(x, tuple) else x
+                                            for x in d["epsilon"][1:]]
         d["p"] = "inf" if math.isinf(self.p) else self.p
         return d
 
@@ -262,11 +264,17 @@ def parse(data: dict[str, Any], where: str = "spec") -> InferenceSpec:
         alpha = get(where, eps, "alpha", (int, float), "epsilon.", 0.5)
         if not 0 < alpha < 1:
             raise ConfigError(where, "epsilon.alpha", alpha, "must be in (0, 1)")
-        epsilon: tuple = ("quantile", float(alpha))
+        multiplier = get(where, eps, "multiplier", (int, float), "epsilon.", 1.0)
+        if not 0 < multiplier <= 1:
+            raise ConfigError(where, "epsilon.multiplier", multiplier, "must be in (0, 1]")
+        # (the multiplier joins the spec's identity only when it is not pyabc's default, 1)
+        epsilon: tuple = ("quantile", float(alpha)) + (
+            (float(multiplier),) if multiplier != 1 else ())
     else:
-        if "alpha" in eps:
-            raise ConfigError(where, "epsilon.alpha", eps["alpha"],
-                              'only applies with kind = "quantile"')
+        for key in ("alpha", "multiplier"):
+            if key in eps:
+                raise ConfigError(where, f"epsilon.{key}", eps[key],
+                                  'only applies with kind = "quantile"')
         values = get(where, eps, "values", list, "epsilon.")
         if not values or not all(isinstance(v, int | float) and not isinstance(v, bool)
                                  and v >= 0 for v in values):
