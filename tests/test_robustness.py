@@ -85,3 +85,17 @@ def test_robustness_command_writes_its_table(tmp_path, capsys):
     assert "| 1a |" in capsys.readouterr().out
     assert (tmp_path / "r" / "robustness.md").is_file()
     assert (tmp_path / "r" / "robustness_points.csv").read_text().count("\n") == 3
+    pairs = (tmp_path / "r" / "robustness_pairs.csv").read_text().splitlines()
+    assert pairs[0].startswith("rule,criterion,1a,1b")
+    assert len(pairs) == 1 + len(pairs[0].split(",")) - 2  # one row per criterion
+
+
+def test_joint_pass_counts_points_where_both_criteria_pass():
+    def point(j, verdicts):
+        return robustness.PointResult(j, {}, "omnibalance", verdicts)
+
+    results = [point(0, {"1a": "pass", "2b": "fail"}), point(1, {"1a": "pass", "2b": "pass"}),
+               point(2, {"1a": "undecided", "2b": "pass"}), point(3, {"1a": "pass", "2b": "pass"})]
+    table = robustness.joint_pass(results)["omnibalance"]
+    assert table["1a"]["1a"] == 0.75 and table["2b"]["2b"] == 0.75
+    assert table["1a"]["2b"] == table["2b"]["1a"] == 0.5

@@ -58,8 +58,10 @@ def register_robustness(sub) -> None:
                     "parameter at a time at each end of its prior), run every validation "
                     "case at every point with the same seeds (common random numbers), and "
                     "print per rule the share of points where each criterion passes and "
-                    "where all pass together. Writes robustness.md and "
-                    "robustness_points.csv to --out.")
+                    "where all pass together. Writes robustness.md, "
+                    "robustness_points.csv (every point's verdicts) and "
+                    "robustness_pairs.csv (the share of points where two criteria pass "
+                    "together) to --out.")
     p.add_argument("--rule", action="append", choices=RULES, default=None,
                    help="rule to assess (repeat for several; default: all four)")
     p.add_argument("--points", type=positive_int, default=64,

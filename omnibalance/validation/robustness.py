@@ -209,4 +209,24 @@ def write(results: list[PointResult], folder: Path, *, kind: str, replications: 
             w.writerow([r.rule, r.point, *[r.values.get(n, rule_defaults(r.rule)[n])
                                            for n in names],
                         *[r.verdicts[c] for c in ids], r.all_pass])
-    return {"markdown": md, "points": points}
+    pairs = folder / "robustness_pairs.csv"
+    with pairs.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["rule", "criterion", *ids])
+        for rule, table in joint_pass(results).items():
+            for c in ids:
+                w.writerow([rule, c, *[f"{table[c][d]:.4f}" for d in ids]])
+    return {"markdown": md, "points": points, "pairs": pairs}
+
+
+def joint_pass(results: list[PointResult]) -> dict[str, dict[str, dict[str, float]]]:
+    """Per rule, the share of points at which two criteria pass together (the diagonal: the
+    criterion alone). Criteria that rarely pass together while each often passes alone pull
+    the model in opposite directions (docs/validation.md, Robustness)."""
+    out = {}
+    for rule in dict.fromkeys(r.rule for r in results):
+        mine = [r for r in results if r.rule == rule]
+        ids = list(mine[0].verdicts)
+        out[rule] = {a: {b: sum(r.verdicts[a] == "pass" and r.verdicts[b] == "pass"
+                                for r in mine) / len(mine) for b in ids} for a in ids}
+    return out
