@@ -21,6 +21,7 @@ regime's annual military budget M_i", the scale MODEL.md asks every deal to be r
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 ASSET_KINDS: tuple[str, ...] = ("naval", "energy", "territory", "political", "market")
 """Asset kinds a regime can open to a patron (MODEL.md section 2): naval access, energy
@@ -279,12 +280,16 @@ RULE_INERT: dict[str, tuple[str, ...]] = {
 """Calibrated parameters a rule never reads (balance of threat weighs internal threat 0, so
 no secondary weight; the threat-blind rules value no hazard): left out of its search and box."""
 
-def _load_calibration() -> dict[str, dict[str, float]]:
+def package_toml(name: str) -> dict[str, Any]:
+    """A TOML file shipped inside the package (``omnibalance/<name>``), parsed."""
     import tomllib
     from importlib import resources
 
-    text = (resources.files("omnibalance") / "calibration.toml").read_text(encoding="utf-8")
-    table = tomllib.loads(text)
+    return tomllib.loads((resources.files("omnibalance") / name).read_text(encoding="utf-8"))
+
+
+def _load_calibration() -> dict[str, dict[str, float]]:
+    table = package_toml("calibration.toml")
     return {rule: {k: float(v) for k, v in values.items()}
             for rule, values in table.get("rules", {}).items()}
 
@@ -307,11 +312,7 @@ unless the parameter screen fixed it (SCREENED)."""
 
 
 def _load_screening() -> tuple[dict[str, float], float]:
-    import tomllib
-    from importlib import resources
-
-    text = (resources.files("omnibalance") / "screening.toml").read_text(encoding="utf-8")
-    table = tomllib.loads(text)
+    table = package_toml("screening.toml")
     return ({name: max(row.values()) for name, row in table["mu_star"].items()},
             float(table["procedure"]["needed"]))
 

@@ -26,8 +26,7 @@ from typing import Any
 
 from ..params import CALIBRATED, PARAMETERS, RULES, calibrated_names, defaults
 from . import patterns
-from .robustness import design
-from .runner import cases
+from .robustness import design, evaluate_points
 
 SEARCH_SPAN = (0.5, 2.0)
 """The search box around each default: from half to twice it."""
@@ -80,24 +79,13 @@ def score(rule: str, results: list[patterns.Result]) -> tuple[int, float]:
 def search(rule: str, *, points: int, replications: int, seed: int = 0, workers: int = 1,
            progress: bool = False) -> list[Scored]:
     """Every point of ``rule``'s search, best first."""
-    from ..sweep.executors import InProcess, LocalPool
-    from .robustness import _job
-
     # The defaults (the search's centre) are point 0 of every rule's search.
     box = [{k: defaults()[k] for k in search_box(rule)}]
     box += design("lhs", points - 1, seed, rule, box=search_box(rule))
-    jobs = [(c, rule, box, replications, seed) for c in cases()]
-    obs: dict[str, list] = {}
-    executor = InProcess() if workers <= 1 else LocalPool(workers)
-    try:
-        for key, _rule, rows in executor.map_unordered(_job, jobs):
-            obs[key] = rows
-    finally:
-        executor.close()
     out = []
-    for j, values in enumerate(box):
-        at = {k: v[j * replications:(j + 1) * replications] for k, v in obs.items()}
-        results = patterns.evaluate(rule, at, seed=seed)
+    for j, (values, results) in enumerate(zip(box, evaluate_points(rule, box, replications,
+                                                                   seed, workers),
+                                              strict=True)):
         passed, margin = score(rule, results)
         out.append(Scored(rule, j, values, passed, margin,
                           {r.criterion.id: r.verdict for r in results}))

@@ -118,6 +118,28 @@ def observe(case, rule: str, points: list[dict[str, float]], replications: int,
     return [case.extract(r) for r in recs]
 
 
+def evaluate_points(rule: str, points: list[dict[str, float]], replications: int, seed: int,
+                    workers: int = 1, progress=None) -> list[list[patterns.Result]]:
+    """Every criterion under ``rule`` at each of ``points``, every case run at every point
+    with the same seeds (common random numbers); one batch per case. ``progress(done, all)``
+    is called as each case's batch finishes."""
+    from ..sweep.executors import InProcess, LocalPool
+
+    jobs = [(c, rule, points, replications, seed) for c in cases()]
+    obs: dict[str, list] = {}
+    executor = InProcess() if workers <= 1 else LocalPool(workers)
+    try:
+        for n, (key, _rule, rows) in enumerate(executor.map_unordered(_job, jobs), 1):
+            obs[key] = rows
+            if progress is not None:
+                progress(n, len(jobs))
+    finally:
+        executor.close()
+    return [patterns.evaluate(rule, {k: v[j * replications:(j + 1) * replications]
+                                     for k, v in obs.items()}, seed=seed)
+            for j in range(len(points))]
+
+
 def run(*, kind: str = "lhs", points: int = 64, replications: int = 20, seed: int = 0,
         rules: tuple[str, ...] = RULES, workers: int = 1, progress: bool = False,
         boxes: dict[str, list[dict[str, float]]] | None = None) -> list[PointResult]:

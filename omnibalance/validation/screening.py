@@ -35,8 +35,7 @@ import numpy as np
 from ..params import PARAMETERS, rule_defaults, status
 from . import patterns
 from .calibration import SEARCH_SPAN
-from .robustness import _job
-from .runner import cases
+from .robustness import evaluate_points
 
 RULE = "omnibalance"
 LEVELS = 4
@@ -112,23 +111,14 @@ class Screen:
 def _observe(points: list[dict[str, float]], replications: int, seed: int, workers: int,
              progress: bool) -> list[list[patterns.Result]]:
     """Every criterion at every point (common seeds), point by point."""
-    from ..sweep.executors import InProcess, LocalPool
-
-    jobs = [(c, RULE, points, replications, seed) for c in cases()]
-    obs: dict[str, list] = {}
-    executor = InProcess() if workers <= 1 else LocalPool(workers)
     t0 = time.monotonic()
-    try:
-        for n, (key, _rule, rows) in enumerate(executor.map_unordered(_job, jobs), 1):
-            obs[key] = rows
-            if progress:
-                print(f"  screen: {n}/{len(jobs)} cases at {len(points)} points, "
-                      f"{time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
-    finally:
-        executor.close()
-    return [patterns.evaluate(RULE, {k: v[j * replications:(j + 1) * replications]
-                                     for k, v in obs.items()}, seed=seed)
-            for j in range(len(points))]
+
+    def say(n: int, of: int) -> None:
+        print(f"  screen: {n}/{of} cases at {len(points)} points, "
+              f"{time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
+
+    return evaluate_points(RULE, points, replications, seed, workers,
+                           say if progress else None)
 
 
 def run(*, trajectories: int = 10, replications: int = 40, seed: int = 0, workers: int = 1,
@@ -198,11 +188,9 @@ def from_table(table: dict[str, Any]) -> Screen:
 
 def load() -> Screen:
     """The screen the package ships (``omnibalance/screening.toml``)."""
-    import tomllib
-    from importlib import resources
+    from ..params import package_toml
 
-    text = (resources.files("omnibalance") / "screening.toml").read_text(encoding="utf-8")
-    return from_table(tomllib.loads(text))
+    return from_table(package_toml("screening.toml"))
 
 
 def markdown(screen: Screen) -> str:
