@@ -431,9 +431,16 @@ def prior_box(rule: str | None, width: float = PRIOR_WIDTH) -> dict[str, tuple[f
     calibrated value, within the allowed range (the declared ``Param.prior`` for omnibalance).
     ``rule=None``: every parameter of CALIBRATED around the defaults, the box no rule's
     calibration has moved (``omnibalance compare`` weighs the rules on it)."""
-    centre = rule_defaults(rule) if rule else defaults()
+    return box_around(rule_defaults(rule) if rule else defaults(), calibrated_names(rule),
+                      width)
+
+
+def box_around(centre: dict[str, float], names, width: float = PRIOR_WIDTH
+               ) -> dict[str, tuple[float, float]]:
+    """+-``width`` around ``centre`` for each of ``names``, within each parameter's allowed
+    range (integers rounded): a prior box, or the neighbourhood of a calibration candidate."""
     out = {}
-    for name in calibrated_names(rule):
+    for name in names:
         p = PARAMETERS[name]
         lo, hi = centre[name] * (1 - width), centre[name] * (1 + width)
         lo, hi = max(p.low, min(lo, hi)), min(p.high, max(lo, hi))

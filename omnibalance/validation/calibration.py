@@ -10,12 +10,20 @@ cases. For every rule this module:
    times its default (no earlier calibration narrowed it);
 2. runs every validation case at every point with the same seeds (common random numbers) and
    decides every criterion by its 95% interval, as ``omnibalance validate`` does;
-3. keeps the point that passes the most criteria; ties go to the point with the larger summed
+3. ranks the points by the criteria they pass; ties go to the point with the larger summed
    margin of the point estimates over their thresholds (each margin capped at 0.25, so that no
-   one criterion buys the others).
+   one criterion buys the others);
+4. (:func:`neighbourhood`) looks at the ``candidates`` best-ranked points' neighbourhoods: for
+   each, a Latin hypercube of points within +-25% of it (the width of a prior box), run with
+   seeds and design points of their own (``NEIGHBOURHOOD_SEED``, not the seeds ``validate``
+   and ``robustness`` use), and keeps the candidate whose neighbourhood passes every
+   criterion at the largest share of points (ties: the larger mean share of points passing
+   each criterion, then the better rank). A point that passes only on a knife edge is not
+   kept over one whose neighbours pass too. ``candidates = 1`` keeps the best-ranked point.
 
-The kept point is the rule's calibration (``params.RULE_CALIBRATION`` for the rivals; the
-defaults for omnibalance), and robustness is then measured in the +-25% prior box around it.
+The kept point is the rule's calibration (``params.RULE_CALIBRATION``, written to
+``omnibalance/calibration.toml``), and robustness is then measured in the +-25% prior box
+around it.
 """
 
 from __future__ import annotations
@@ -24,7 +32,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..params import CALIBRATED, PARAMETERS, RULES, calibrated_names, defaults
+from ..params import (
+    CALIBRATED,
+    PARAMETERS,
+    PRIOR_WIDTH,
+    RULES,
+    box_around,
+    calibrated_names,
+    defaults,
+)
 from . import patterns
 from .robustness import design, evaluate_points
 
@@ -91,6 +107,42 @@ def search(rule: str, *, points: int, replications: int, seed: int = 0, workers:
                           {r.criterion.id: r.verdict for r in results}))
     out.sort(key=lambda s: (-s.passed, -s.margin, s.point))
     return out
+
+
+NEIGHBOURHOOD_SEED = 1
+"""Seed of the neighbourhood designs and their replications: not 0, the seed of ``validate``
+and ``robustness``, so that the kept point is not chosen on the points and runs it is then
+judged by."""
+
+
+@dataclass
+class Neighbourhood:
+    candidate: Scored
+    points: int
+    all_pass: float
+    """Share of the neighbourhood's points where every criterion passes."""
+    mean_pass: float
+    """Mean over criteria of the share of points where the criterion passes."""
+
+
+def neighbourhood(rule: str, ranked: list[Scored], *, candidates: int, points: int,
+                  replications: int, workers: int = 1, seed: int = NEIGHBOURHOOD_SEED
+                  ) -> list[Neighbourhood]:
+    """Step 4 of the procedure: the ``candidates`` best of ``ranked`` by how their +-25%
+    neighbourhoods pass, best first (the first is the kept point)."""
+    out = []
+    for rank, cand in enumerate(ranked[:candidates]):
+        box = box_around(cand.values, list(cand.values), PRIOR_WIDTH)
+        pts = design("lhs", points, seed, rule, box=box)
+        results = evaluate_points(rule, pts, replications, seed, workers)
+        ids = [r.criterion.id for r in results[0]]
+        passes = [[r.verdict == "pass" for r in res] for res in results]
+        all_pass = sum(all(p) for p in passes) / len(passes)
+        mean_pass = sum(sum(p[j] for p in passes) / len(passes) for j in range(len(ids))) \
+            / len(ids)
+        out.append((rank, Neighbourhood(cand, points, all_pass, mean_pass)))
+    out.sort(key=lambda x: (-x[1].all_pass, -x[1].mean_pass, x[0]))
+    return [n for _, n in out]
 
 
 def calibrate_all(*, points: int, replications: int, seed: int = 0, workers: int = 1,
