@@ -25,7 +25,7 @@ from omnibalance.engine.world import build_world
 from omnibalance.model import OmnibalanceModel
 from omnibalance.runner import cached_scenario
 from omnibalance.theory import dynamics, rules
-from omnibalance.validation import patterns
+from omnibalance.validation import patterns, simulate
 from omnibalance.validation.simulate import RunRecord
 
 REGION = "latin_america_2007"
@@ -375,6 +375,44 @@ def test_a_one_quarter_blip_of_patron_client_does_not_satisfy_2a():
     late = np.ones(T, dtype=np.int8)
     late[-2:] = 2  # after 2016 Q4
     assert not patterns.extract_nicaragua(_record(late))["pc_by"]
+
+
+def _venezuela_record(deal_dates):
+    """A venezuela_2007 record with VEN-RUS security deals in the quarters ``deal_dates``."""
+    case = cached_scenario("venezuela_2007")
+    T, n_p = case.steps, len(case.powers)
+    deals = np.zeros((T, 1, n_p), dtype=bool)
+    for date in deal_dates:
+        deals[case.step_of(date), 0, case.power_index("RUS")] = True
+    return RunRecord("venezuela_2007", "omnibalance", ("VEN",), tuple(p.id for p in case.powers),
+                     np.zeros((T, 1, n_p), np.int8), np.zeros((T, 1, n_p), np.float32),
+                     np.full((1, n_p), -1, np.int32), np.full((1, n_p), -1, np.int32),
+                     np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1, int), np.zeros(1, int),
+                     deals)
+
+
+def test_2c_counts_security_deals_from_2008_to_2012_only():
+    """2c asks for new Russian arms under Chavez (the credits of 2008-2011): a deal in 2007 or
+    under Maduro does not count, so the tie inherited from 2005-2006 cannot pass it."""
+    def arms(*dates):
+        return patterns.extract_venezuela(_venezuela_record(dates))["arms_chavez"]
+
+    assert arms("2008Q1") and arms("2012Q4") and arms("2007Q1", "2010Q3")
+    assert not arms() and not arms("2007Q4") and not arms("2013Q1", "2016Q2")
+
+
+def test_recorded_security_deals_never_come_before_the_first_security_proposal():
+    """The run record's deals are the engine's accepted security proposals, step for step."""
+    recs = simulate.simulate_many("latin_america_2007", "omnibalance", None, range(4))
+    seen = 0
+    for r in recs:
+        assert r.security_deals.shape == r.klass.shape
+        steps = np.arange(r.klass.shape[0])[:, None, None]
+        first = np.where(r.first_security < 0, r.klass.shape[0], r.first_security)[None]
+        assert not (r.security_deals & (steps < first)).any()
+        seen += int(r.security_deals.sum())
+    assert seen > 0
+    assert {"2c", "R2c"} <= set(patterns.CRITERIA_BY_ID)
 
 
 def test_held_reads_at_least_half_of_the_window():

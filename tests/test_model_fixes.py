@@ -123,7 +123,7 @@ def test_region_agrees_with_the_single_cases():
 
     res = validate(40, seed=7, rules=("omnibalance",))["omnibalance"]
     region = {r.criterion.id: r for r in res if r.criterion.id.startswith("R")}
-    assert set(region) == {"R2a", "R2b", "R3a", "R4a", "R4b", "R5a", "R5b"}
+    assert set(region) == {"R2a", "R2b", "R2c", "R3a", "R4a", "R4b", "R5a", "R5b"}
     assert region["R2b"].interval.estimate >= 0.75
     assert all(r.verdict != "fail" for r in region.values()), {
         k: (r.verdict, r.count) for k, r in region.items()}

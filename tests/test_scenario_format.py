@@ -44,6 +44,15 @@ note = "Russia's budget for the region cut to nothing (test)"
 """
 SET_STEP, CUT_STEP = 12, 16
 
+BLANK = """
+[regimes.VEN.start_state.RUS]
+tie = 0.0
+debt = 0.0
+stake = 0.0
+support = 0.0
+"""
+"""The preset's own starting state (its 2005-2006 Russian arms) taken away: a blank slate."""
+
 
 def _case(tmp_path: Path, text: str, base: str = "venezuela_2007"):
     """A scenario in a folder of its own that includes a preset (found among the presets)."""
@@ -74,7 +83,7 @@ def test_start_state_is_loaded_and_initialises_the_pair_state(tmp_path):
 
 def test_start_state_raises_the_hegemons_pressure_at_step_0(tmp_path):
     """A tie to the hegemon's rival counts in its pressure from the first quarter."""
-    blank = OmnibalanceModel(_case(tmp_path, ""), rng=0)
+    blank = OmnibalanceModel(_case(tmp_path, BLANK), rng=0)
     tied = OmnibalanceModel(_case(tmp_path, START), rng=0)
     assert tied.regimes[0].pressure > blank.regimes[0].pressure
     assert tied.tau[0, tied.case.power_index("RUS")] == 0.3
@@ -84,7 +93,7 @@ def test_start_state_step_0_identical_in_the_mesa_face_and_the_batch(tmp_path):
     case = _case(tmp_path, START)
     seeds = _seeds(3)
     res = run_batch(case, "omnibalance", None, seeds, record=SERIES_PAIR + SERIES_REGIME)
-    blank = run_batch(_case(tmp_path, ""), "omnibalance", None, seeds, record=("tie",))
+    blank = run_batch(_case(tmp_path, BLANK), "omnibalance", None, seeds, record=("tie",))
     rus = case.power_index("RUS")
     assert np.all(res.history["tie"][:, 0, 0, rus] > blank.history["tie"][:, 0, 0, rus])
     for n, seed in enumerate(seeds):
@@ -242,6 +251,18 @@ def test_per_field_sources_are_loaded():
     rus = load_scenario("venezuela_2007").powers[1]
     assert rus.id == "RUS" and "calibrated" in rus.sources["budget"]
     assert "embargo" in load_scenario("cuba_1962").parameter_sources["us_pressure"]
+
+
+def test_venezuela_and_the_region_start_from_the_2005_2006_russian_arms():
+    """Venezuela is not a blank slate in 2007 (issue Model 2, scenario format): its preset and
+    the region that includes it start with the tie and support of the 2005-2006 contracts."""
+    for name in ("venezuela_2007", "latin_america_2007"):
+        ven = next(r for r in load_scenario(name).regimes if r.id == "VEN")
+        start = ven.start_state["RUS"]
+        assert start["tie"] > 0.2 and start["support"] > 0.3, name
+        assert start["debt"] == 0.0 and start["stake"] == 0.0, name
+        assert "4.4bn" in ven.sources["start_state"] and "RIA Novosti" in ven.sources[
+            "start_state"], name
 
 
 @pytest.mark.parametrize("preset", list_presets())

@@ -111,6 +111,15 @@ CRITERIA: tuple[Criterion, ...] = (
         "proportion", ">=", 0.75,
         "MODEL.md 6.2; the essay's military cooperation from 2008 and Russian credit."),
     Criterion(
+        "2c", 2, "Chavez's tie with Russia rests on new Russian arms",
+        "venezuela_2007: share of runs in which Venezuela strikes at least one security deal "
+        "(arms, mostly on credit) with Russia from 2008 Q1 to 2012 Q4",
+        "proportion", ">=", 0.75,
+        "The essay's military cooperation from 2008, and the Russian arms credits of US$1bn "
+        "(RIA Novosti, 25 September 2008), US$2.2bn (RT, September 2009) and US$4bn (AFP, "
+        "2011). Without it 2b could pass on the arms of 2005-2006 alone (the scenario's "
+        "start_state), not on Chavez's choices; the same 75% bar as 2b."),
+    Criterion(
         "3a", 3, "Venezuela's tie with Russia survives Maduro's recession",
         "venezuela_2007: among runs with a VEN-RUS tie (partnership or patron-client) over the "
         "year ending 2012 Q4, share with a tie still held over the year ending 2020 Q4 (a tie "
@@ -171,7 +180,7 @@ def _in_region(c: Criterion) -> Criterion:
 
 
 REGION_CRITERIA: tuple[Criterion, ...] = tuple(
-    _in_region(c) for c in CRITERIA if c.id in ("2a", "2b", "3a", "4a", "4b", "5a", "5b"))
+    _in_region(c) for c in CRITERIA if c.id in ("2a", "2b", "2c", "3a", "4a", "4b", "5a", "5b"))
 CRITERIA = CRITERIA + REGION_CRITERIA
 CRITERIA_BY_ID = {c.id: c for c in CRITERIA}
 PATTERN_6 = ("6", "Under each alternative rule at least one of patterns 1-5 fails",
@@ -244,9 +253,19 @@ def extract_nicaragua(rec: RunRecord) -> dict:
     return dict(pc_by=_pc_by(rec, "NIC", "2016Q4"), **end_pairs(rec))
 
 
+def _security_deal_between(rec, rid, first: str, last: str) -> bool:
+    """A security deal of ``rid`` with the patron in some quarter from ``first`` to ``last``."""
+    if rec.security_deals is None:
+        raise ValueError(f"{rec.scenario}: the run record holds no security deals")
+    return bool(rec.security_deals[rec.step_of(first): rec.step_of(last) + 1, rec.r(rid),
+                                   rec.p(PATRON)].any())
+
+
 def extract_venezuela(rec: RunRecord) -> dict:
     return dict(pc_by=_pc_by(rec, "VEN", "2012Q4"), present12=_tie(rec, "VEN", "2012Q4"),
-                present20=_tie(rec, "VEN", "2020Q4"), **end_pairs(rec))
+                present20=_tie(rec, "VEN", "2020Q4"),
+                arms_chavez=_security_deal_between(rec, "VEN", "2008Q1", "2012Q4"),
+                **end_pairs(rec))
 
 
 def extract_argentina(rec: RunRecord) -> dict:
@@ -326,6 +345,7 @@ def _case_criteria(rule: str, runs: dict[str, list[dict]], prefix: str, seed: in
                           runs["bolivia"])
     out.append(_prop(C[prefix + "2a"], rule, sum(r["pc_by"] for r in nic), len(nic)))
     out.append(_prop(C[prefix + "2b"], rule, sum(r["pc_by"] for r in ven), len(ven)))
+    out.append(_prop(C[prefix + "2c"], rule, sum(r["arms_chavez"] for r in ven), len(ven)))
     n12 = sum(r["present12"] for r in ven)
     kept = sum(r["present12"] and r["present20"] for r in ven)
     out.append(_prop(C[prefix + "3a"], rule, kept, n12, "runs with a 2012 tie"))

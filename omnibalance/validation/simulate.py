@@ -31,7 +31,8 @@ class RunRecord:
     (0 none, 1 partnership, 2 patron-client); ``debt`` the debt in annual military budgets;
     ``first_proposal[i, k]`` the step of regime i's first proposal to power k (-1: never),
     ``first_security[i, k]`` the same for security proposals (arms, police training) only;
-    ``ideology0``, ``mandate0``, ``autocracy0`` the regimes' state at the start.
+    ``ideology0``, ``mandate0``, ``autocracy0`` the regimes' state at the start;
+    ``security_deals[t, i, k]`` whether regime i struck a security deal with power k in step t.
     """
 
     scenario: str
@@ -47,6 +48,7 @@ class RunRecord:
     autocracy0: np.ndarray
     enters: np.ndarray
     leader_changes: np.ndarray
+    security_deals: np.ndarray | None = None
 
     def step_of(self, date: str) -> int:
         return scenario_step(self.scenario, date)
@@ -73,7 +75,7 @@ def simulate_many(name: str, rule: str, params: dict[str, Any] | None, seeds) ->
     or to an array with one value per run."""
     case = scenario(name)
     over = {k: np.broadcast_to(np.asarray(v), (len(seeds),)) for k, v in (params or {}).items()}
-    res = run_batch(case, rule, over, list(seeds), record=("klass", "debt"))
+    res = run_batch(case, rule, over, list(seeds), record=("klass", "debt", "aid_security"))
     s, regimes = res.state, tuple(r.id for r in case.regimes)
     powers = tuple(p.id for p in case.powers)
     enters = np.array([r.start for r in case.regimes])
@@ -81,5 +83,6 @@ def simulate_many(name: str, rule: str, params: dict[str, Any] | None, seeds) ->
                       res.history["debt"][n].astype(np.float32),
                       s.first_proposal[n].astype(np.int32), s.first_security[n].astype(np.int32),
                       res.start["ideology"][n], res.start["mandate"][n],
-                      res.start["autocracy"][n], enters, s.leader_changes[n])
+                      res.start["autocracy"][n], enters, s.leader_changes[n],
+                      res.history["aid_security"][n] > 0.0)
             for n in range(len(seeds))]
