@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyabc
 
 
@@ -109,8 +110,51 @@ def run(models: Sequence[Callable],
         sampler.close()
     if progress is not None:
         progress(f"{history.n_populations} generations, {used()} candidate points "
-                 f"({sampler.computed} evaluated this session)")
+                 f"({sampler.computed} evaluated this session); "
+                 f"{stop_reason(history, settings, used())}")
     return history
+
+
+def stop_reason(history: pyabc.History, settings: Settings, used: int) -> str:
+    """Why the SMC stopped, in words: the generation limit; a next tolerance at
+    ``epsilon.minimum``; a next tolerance below the least distance any point has reached (no
+    candidate is then likely to be accepted, and the budget runs out inside the generation --
+    typically because the replications put a floor under the distance that many points share);
+    or the budget. After generation 0 alone the "posterior" is the prior sample."""
+    done = history.n_populations
+    if done >= settings.generations:
+        return f"stopped at the generation limit ({settings.generations})"
+    prior_note = "; the posterior is the prior sample" if history.max_t == 0 else ""
+    if settings.epsilon[0] == "quantile" and done > 0:
+        alpha = float(settings.epsilon[1])
+        multiplier = float(settings.epsilon[2]) if len(settings.epsilon) > 2 else 1.0
+        d = history.get_weighted_distances(t=history.max_t)
+        dist, w = d["distance"].to_numpy(), d["w"].to_numpy(dtype=float)
+        next_eps = multiplier * weighted_quantile(dist, w, alpha)
+        least = float(dist.min())
+        if next_eps <= settings.minimum_epsilon:
+            share = float(w[dist <= settings.minimum_epsilon].sum() / w.sum())
+            return (f"stopped because the next tolerance reached epsilon.minimum "
+                    f"({settings.minimum_epsilon:g}): {share:.0%} of the last generation's "
+                    f"points are within it{prior_note}")
+        if next_eps < least:
+            share = float(w[np.isclose(dist, least)].sum() / w.sum())
+            return (f"stopped: the next tolerance ({next_eps:.3g}) is below the least distance "
+                    f"any point reached ({least:.3g}, shared by {share:.0%} of the last "
+                    f"generation's points: with these replications the criteria cannot tell "
+                    f"them apart), so the generation could not fill within the budget"
+                    f"{prior_note}")
+    if used >= settings.budget:
+        return f"stopped at the budget ({settings.budget} candidate points){prior_note}"
+    return "stopped" + prior_note
+
+
+def weighted_quantile(values, weights, alpha: float) -> float:
+    """The ``alpha`` quantile of ``values`` under ``weights`` (the lower one at a tie)."""
+    order = np.argsort(values)
+    v, w = np.asarray(values)[order], np.asarray(weights, dtype=float)[order]
+    cum = np.cumsum(w) / w.sum()
+    return float(v[min(len(v) - 1, int(np.searchsorted(cum, alpha)))])
 
 
 def epsilons(history: pyabc.History) -> list[float]:
