@@ -43,12 +43,12 @@ def main() -> None:
     sims2 = a.candidates * a.neighbourhood_points * a.neighbourhood_replications * n_cases \
         if a.candidates > 1 else 0
     procedure = (f"{a.points} Latin-hypercube points x {a.replications} replications per case, "
-                 f"seed {a.seed}; then the neighbourhoods (+-25%) of the best {a.candidates}: "
-                 f"{a.neighbourhood_points} points x {a.neighbourhood_replications} replications "
-                 f"each, seed {calibration.NEIGHBOURHOOD_SEED}; "
-                 f"{sims + sims2:,} simulations per rule" if a.candidates > 1 else
-                 f"{a.points} Latin-hypercube points x {a.replications} replications per case, "
-                 f"seed {a.seed}: {sims:,} simulations per rule")
+                 f"seed {a.seed}")
+    if a.candidates > 1:
+        procedure += (f"; then the neighbourhoods (+-25%) of the best {a.candidates}: "
+                      f"{a.neighbourhood_points} points x {a.neighbourhood_replications} "
+                      f"replications each, seed {calibration.NEIGHBOURHOOD_SEED}")
+    procedure += f"{'; ' if a.candidates > 1 else ': '}{sims + sims2:,} simulations per rule"
     toml = ["# Each rule's calibrated parameter values, written by experiments/calibrate_rules.py",
             "# with the same procedure for every rule (omnibalance.validation.calibration;",
             "# docs/validation.md, Calibration). Do not edit by hand: rerun the script.",

@@ -19,13 +19,13 @@ from omnibalance.errors import ConfigError
 from omnibalance.model import OmnibalanceModel
 from omnibalance.scenario import SEEDS_DIR, list_presets, load_scenario
 
-START = """
-[regimes.VEN.start_state.RUS]
-tie = 0.3
-debt = 0.5
-stake = 0.2
-support = 0.1
-"""
+
+def _start_state(tie, debt, stake, support):
+    return (f"\n[regimes.VEN.start_state.RUS]\ntie = {tie}\ndebt = {debt}\nstake = {stake}\n"
+            f"support = {support}\n")
+
+
+START = _start_state(0.3, 0.5, 0.2, 0.1)
 
 INSURGENCY = """
 [[events]]
@@ -44,13 +44,7 @@ note = "Russia's budget for the region cut to nothing (test)"
 """
 SET_STEP, CUT_STEP = 12, 16
 
-BLANK = """
-[regimes.VEN.start_state.RUS]
-tie = 0.0
-debt = 0.0
-stake = 0.0
-support = 0.0
-"""
+BLANK = _start_state(0.0, 0.0, 0.0, 0.0)
 """The preset's own starting state (its 2005-2006 Russian arms) taken away: a blank slate."""
 
 

@@ -135,11 +135,11 @@ def neighbourhood(rule: str, ranked: list[Scored], *, candidates: int, points: i
         box = box_around(cand.values, list(cand.values), PRIOR_WIDTH)
         pts = design("lhs", points, seed, rule, box=box)
         results = evaluate_points(rule, pts, replications, seed, workers)
-        ids = [r.criterion.id for r in results[0]]
         passes = [[r.verdict == "pass" for r in res] for res in results]
         all_pass = sum(all(p) for p in passes) / len(passes)
-        mean_pass = sum(sum(p[j] for p in passes) / len(passes) for j in range(len(ids))) \
-            / len(ids)
+        # the mean over criteria of each one's pass share is the share of all (point,
+        # criterion) verdicts that pass
+        mean_pass = sum(map(sum, passes)) / sum(map(len, passes))
         out.append((rank, Neighbourhood(cand, points, all_pass, mean_pass)))
     out.sort(key=lambda x: (-x[1].all_pass, -x[1].mean_pass, x[0]))
     return [n for _, n in out]
