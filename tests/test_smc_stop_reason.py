@@ -48,8 +48,3 @@ def test_generation_limit_and_budget_are_told_apart():
     # A tolerance some points are within: the budget is the reason.
     said = smc.stop_reason(_History(3, [0.1, 0.5, 0.7]), _settings(), 1000)
     assert "budget (1000" in said and "epsilon.minimum" not in said
-
-
-def test_weighted_quantile():
-    assert smc.weighted_quantile(np.array([3.0, 1.0, 2.0]), np.ones(3), 0.5) == 2.0
-    assert smc.weighted_quantile(np.array([1.0, 2.0]), np.array([3.0, 1.0]), 0.5) == 1.0

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pyabc
+from pyabc.weighted_statistics import weighted_quantile
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,9 @@ def stop_reason(history: pyabc.History, settings: Settings, used: int) -> str:
         multiplier = float(settings.epsilon[2]) if len(settings.epsilon) > 2 else 1.0
         d = history.get_weighted_distances(t=history.max_t)
         dist, w = d["distance"].to_numpy(), d["w"].to_numpy(dtype=float)
-        next_eps = multiplier * weighted_quantile(dist, w, alpha)
+        # the rule pyabc's QuantileEpsilon sets the next tolerance by
+        next_eps = multiplier * weighted_quantile(
+            points=dist, weights=w / w.sum(), alpha=alpha)
         least = float(dist.min())
         if next_eps <= settings.minimum_epsilon:
             share = float(w[dist <= settings.minimum_epsilon].sum() / w.sum())
@@ -147,14 +150,6 @@ def stop_reason(history: pyabc.History, settings: Settings, used: int) -> str:
     if used >= settings.budget:
         return f"stopped at the budget ({settings.budget} candidate points){prior_note}"
     return "stopped" + prior_note
-
-
-def weighted_quantile(values, weights, alpha: float) -> float:
-    """The ``alpha`` quantile of ``values`` under ``weights`` (the lower one at a tie)."""
-    order = np.argsort(values)
-    v, w = np.asarray(values)[order], np.asarray(weights, dtype=float)[order]
-    cum = np.cumsum(w) / w.sum()
-    return float(v[min(len(v) - 1, int(np.searchsorted(cum, alpha)))])
 
 
 def epsilons(history: pyabc.History) -> list[float]:
