@@ -64,3 +64,31 @@ def test_a_job_that_ends_before_its_worker_connects_stops_the_wait(monkeypatch):
     with pytest.raises(RuntimeError, match=r"worker job 1 ended \(FAILED\) before its Dask "
                                            "worker connected"):
         w.wait_for_start(grace=30, poll=0.02)
+
+
+def test_waiting_for_a_chunks_result_keeps_watching_the_jobs():
+    """A chunk whose worker dies before its result is fetched is computed again, and the wait
+    for it can outlast every worker job (their walltime): the executor must keep ticking the
+    watch, which replaces the jobs, while it waits. A plain ``fut.result()`` hung there (the
+    cluster test of a walltime shorter than the sweep, 2026-12-02)."""
+    from omnibalance.sweep.executors import DaskExecutor
+
+    class Recomputed:
+        """A future whose result comes only after the watch has looked at the jobs 3 times."""
+
+        def __init__(self, watch):
+            self.watch = watch
+
+        def result(self, timeout=None):
+            assert timeout is not None, "an unbounded wait cannot let the watch act"
+            if self.watch.ticks < 3:
+                raise TimeoutError
+            return "chunk"
+
+    ticks = SimpleNamespace(ticks=0)
+    ticks.tick = lambda: setattr(ticks, "ticks", ticks.ticks + 1)
+    ex = DaskExecutor.__new__(DaskExecutor)
+    ex.watch = ticks
+    assert ex._result(Recomputed(ticks), poll=0.01) == "chunk" and ticks.ticks == 3
+    ex.watch = None  # without batch jobs nothing can replace workers: a plain wait
+    assert ex._result(SimpleNamespace(result=lambda timeout=None: "chunk")) == "chunk"

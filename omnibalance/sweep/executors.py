@@ -210,6 +210,19 @@ class DaskExecutor(Executor):
                 self.watch.tick()
                 time.sleep(0.1)
 
+    def _result(self, fut, poll: float = 1.0):
+        """``fut.result()``; with a job watch, looking at the jobs while it waits. A finished
+        chunk whose worker dies before its result is fetched is computed again, so the wait
+        can outlast every worker job: the watch must be able to replace them meanwhile (a
+        plain ``fut.result()`` waited for ever once the jobs' walltime had killed them all)."""
+        if self.watch is None:
+            return fut.result()
+        while True:
+            try:
+                return fut.result(timeout=poll)
+            except TimeoutError:
+                self.watch.tick()
+
     def map_unordered(self, fn, tasks):
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
@@ -224,7 +237,7 @@ class DaskExecutor(Executor):
                 break
         for fut in self._completed(running):
             try:
-                result = fut.result()
+                result = self._result(fut)
             except KilledWorker as exc:  # the same chunk was on 3 workers that died
                 raise RuntimeError(f"{exc}; workers keep dying while computing this chunk "
                                    "(out of memory, or a walltime shorter than one chunk?)") \
