@@ -102,6 +102,7 @@ def run(models: Sequence[Callable],
         return int(abc.history.total_nr_simulations or 0)
 
     sampler.budget_left = lambda: settings.budget - used()
+    before = used()
     left = settings.generations - done
     try:
         if left > 0 and sampler.budget_left() > 0 and not finished:
@@ -110,9 +111,12 @@ def run(models: Sequence[Callable],
     finally:
         sampler.close()
     if progress is not None:
+        # the history counts the points of finished generations only; a generation the budget
+        # cut short spent its points too
+        spent = before + sampler.computed
         progress(f"{history.n_populations} generations, {used()} candidate points "
                  f"({sampler.computed} evaluated this session); "
-                 f"{stop_reason(history, settings, used())}")
+                 f"{stop_reason(history, settings, spent)}")
     return history
 
 
@@ -148,7 +152,8 @@ def stop_reason(history: pyabc.History, settings: Settings, used: int) -> str:
                     f"them apart), so the generation could not fill within the budget"
                     f"{prior_note}")
     if used >= settings.budget:
-        return f"stopped at the budget ({settings.budget} candidate points){prior_note}"
+        return (f"stopped at the budget ({settings.budget} candidate points evaluated; a "
+                f"generation the budget cuts short is not kept){prior_note}")
     return "stopped" + prior_note
 
 
