@@ -147,11 +147,24 @@ _GLOBAL: list[Param] = [
        "How much internal threat raises the log-odds of losing an election.", ASSUMED, "hazard"),
     # --- economy (MODEL.md 3.1) ---
     _p("growth_mean", 0.03, -0.2, 0.2, "annual growth rate",
-       "Long-run mean of a regime's annual growth (AR(1)).", ASSUMED, "economy"),
-    _p("growth_persistence", 0.85, 0.0, 0.99, "per quarter",
-       "AR(1) persistence of growth.", ASSUMED, "economy"),
-    _p("growth_sd", 0.01, 0.0, 0.1, "annual growth rate",
-       "Standard deviation of the quarterly growth innovation.", ASSUMED, "economy"),
+       "Long-run mean of a regime's annual growth (AR(1)).",
+       "World Bank WDI, GDP growth (annual %), NY.GDP.MKTP.KD.ZG (update of 2024-06-28): mean "
+       "annual growth of Argentina, Bolivia, Ecuador, Nicaragua and Venezuela about 3.2% over "
+       "1990-2019 and 2000-2019 (Venezuela to 2014); the region as a whole 2.5-2.6%",
+       "economy"),
+    _p("growth_persistence", 0.70, 0.0, 0.99, "per quarter",
+       "AR(1) persistence of growth.",
+       "AR(1) coefficients 0.55-0.87 (median 0.78) of quarterly year-on-year GDP growth of "
+       "Argentina, Brazil, Ecuador, Mexico and Peru (Aguiar & Gopinath 2007, J. Political "
+       "Economy 115(1), replication data, samples to 2002-03), against a year-to-year "
+       "autocorrelation of annual growth of only 0.1-0.35 in WDI 2000-2019: 0.70 matches both "
+       "once annual averaging is allowed for (data range 0.60-0.80)", "economy"),
+    _p("growth_sd", 0.025, 0.0, 0.1, "annual growth rate",
+       "Standard deviation of the quarterly growth innovation.",
+       "the innovation that gives the five cases' median standard deviation of annual growth, "
+       "3.0 points (WDI 2000-2019; Argentina 6, Venezuela 7, Bolivia 1.3), at persistence "
+       "0.70 (0.021-0.026); direct quarterly estimates 0.021-0.039, median 0.025 (Aguiar & "
+       "Gopinath 2007 data); data range 0.015-0.035", "economy"),
     _p("investment_growth", 0.02, 0.0, 0.5, "annual growth per unit investment (x M)",
        "Growth added by one annual military budget's worth of foreign investment, and removed "
        "by as much debt service.", ASSUMED,
@@ -196,12 +209,22 @@ _GLOBAL: list[Param] = [
        "some seven such quarters", "deal"),
     _p("economic_deal_size", 0.3, 0.0, 5.0, "x M per deal",
        "Investment or loans one economic deal delivers.", ASSUMED, "deal"),
-    _p("security_credit_share", 0.8, 0.0, 1.0, "share",
+    _p("security_credit_share", 0.65, 0.0, 1.0, "share",
        "Share of security aid sold on credit (it becomes debt to the patron).",
-       "Valley (essay): equipment on credit", "deal"),
-    _p("economic_credit_share", 0.4, 0.0, 1.0, "share",
+       "Russia's arms credits to Venezuela, US$1bn (RIA Novosti, 25 Sep 2008), 2.2bn (RT, Sep "
+       "2009) and 4bn (Business Insider, Oct 2011), 7.2bn against US$10-11bn of Russian arms "
+       "bought (Rosoboronexport, c. 2011; The Telegraph, Jun 2019): 0.65-0.72; Bolivia's Chinese "
+       "jets and helicopters mostly on Chinese credit (UPI, 9 Feb 2011; Fox News Latino, 22 Dec "
+       "2011); Peru, Argentina and Ecuador paid cash. Value-weighted about 0.6 (data range "
+       "0.5-0.9)", "deal"),
+    _p("economic_credit_share", 0.8, 0.0, 1.0, "share",
        "Share of an economic deal that is a loan (debt) rather than equity investment.",
-       "Valley (essay): loans and restructuring to Venezuela", "deal"),
+       "China's state finance in the region is policy-bank loans (Inter-American Dialogue, "
+       "China-Latin America Finance Database, release of 11 Feb 2016): 37bn of loans against "
+       "15bn of FDI in 2010, 0.71 region-wide (Gallagher, Irwin & Koleski, 'The New Banks in "
+       "Town', 2012; ECLAC), nearly all loans and oil presales for Venezuela and Ecuador; Russia "
+       "in Venezuela about 13.7bn of state loans and Rosneft prepayments out of about 17bn "
+       "(Reuters, via The Moscow Times, 14 Mar 2019): 0.8", "deal"),
     _p("beta", 0.3, 0.0, 0.5, "share",
        "Regime's bargaining power in the generalised Nash split (beta < 0.5: the patron is "
        "stronger).", "Nash 1950; Morrow 1991", "deal"),
@@ -209,11 +232,23 @@ _GLOBAL: list[Param] = [
        "Value to a patron of denying a rival a client in that rival's region (or one tied to "
        "it), an absolute amount per deal: the strategic value of a client does not grow with "
        "its military budget (divided by M_i in the bargain).", CAL, "deal"),
-    _p("repayment_rate", 0.03, 0.0, 0.5, "share of debt per quarter",
-       "Share of its debt a regime services each quarter in normal times.", ASSUMED, "deal"),
-    _p("recession_repayment", 0.3, 0.0, 1.0, "multiplier",
+    _p("repayment_rate", 0.05, 0.0, 0.5, "share of debt per quarter",
+       "Share of its debt a regime services each quarter in normal times.",
+       "principal repaid per quarter under the terms of the region's state loans of 2007-2016: "
+       "China-Venezuela Joint Fund tranches over 3 years, 0.08 (Business Recorder/AFP, Aug "
+       "2015); China Development Bank loans to Ecuador of 4-8 years, 0.04-0.07 (AidData "
+       "projects 35865, 69320); 15-year Ex-Im and dam loans, 0.023-0.025 (Reuters, 20 Jul "
+       "2014); Russia's 2011 US$4bn loan to Venezuela at 7.4%, due by March 2019 (The Moscow "
+       "Times, 26 Sep 2016). Blend about 0.04-0.05 (data range 0.02-0.09)", "deal"),
+    _p("recession_repayment", 0.2, 0.0, 1.0, "multiplier",
        "Repayment in recession relative to normal times.",
-       "Valley (essay): restructuring of Venezuelan debt", "deal"),
+       "Venezuela in recession: China's interest-only grace of 2016-2018 cut the oil sent for "
+       "debt service from about 375,000 to 70,000 barrels a day, 0.19 (a Reuters review of "
+       "PDVSA documents, Jul 2018); "
+       "Russia's 2017 restructuring, US$133M a year in 2019-22 against 684M a year in 2023-26, "
+       "0.19 (TASS, 15 Nov 2017; Reuters, 2019); the Sept 2016 protocol deferred all payments to "
+       "March 2019, 0 (The Moscow Times, 26 Sep 2016); oil-secured Rosneft prepayments went on "
+       "being repaid, about 1", "deal"),
     _p("recession_returns", 0.3, 0.0, 1.0, "multiplier",
        "Value to a patron of a regime's economic assets (energy stakes, market access) in "
        "recession relative to normal times: returns on them fall with the economy.",
@@ -301,14 +336,28 @@ Calibration). A parameter a rule does not list stays at its default; the default
 search's centre."""
 
 
+SCALE: tuple[str, ...] = ("pressure_ideology",)
+"""Parameters fixed because another parameter sets the same scale, so that no data could tell
+them apart: the model reads only the product ``us_pressure * pressure_ideology`` (and
+``us_pressure`` times the other two weights), so ``us_pressure`` (calibrated, swept) carries
+the scale of the hegemon's pressure and ``pressure_ideology`` stays at its default."""
+
+DATA: tuple[str, ...] = ("growth_mean", "growth_persistence", "growth_sd",
+                         "security_credit_share", "economic_credit_share", "repayment_rate",
+                         "recession_repayment")
+"""Parameters fixed from data: each one's ``source`` cites it (docs/ODD.md, parameter table)."""
+
 FIXED: dict[str, str] = {
     **dict.fromkeys(("pc_tie", "partnership_tie", "pc_dependence", "pc_share", "pc_support_min",
                      "security_memory"), "definition"),
-    "endogenous_elections": "switch"}
+    "endogenous_elections": "switch",
+    **dict.fromkeys(SCALE, "scale"),
+    **dict.fromkeys(DATA, "data")}
 """Globals that are not free: the classification's definitions (what the categories of
-MODEL.md 3.7 mean, read by the patterns, not fitted to them) and switches between model
-variants. Every other global is free -- calibrated (CALIBRATED, RULE_PARAMETERS) or assumed --
-unless the parameter screen fixed it (SCREENED)."""
+MODEL.md 3.7 mean, read by the patterns, not fitted to them), switches between model
+variants, a scale another parameter already sets (SCALE) and values fixed from data (DATA).
+Every other global is free -- calibrated (CALIBRATED, RULE_PARAMETERS) or assumed -- unless
+the parameter screen fixed it (SCREENED)."""
 
 
 def _load_screening() -> tuple[dict[str, float], float]:
@@ -332,7 +381,8 @@ says (another rule may read it)."""
 
 
 def status(name: str) -> str:
-    """``calibrated``, ``assumed``, ``screened`` (fixed: no criterion needs it),
+    """``calibrated``, ``assumed``, ``screened`` (fixed: no criterion needs it), ``data``
+    (fixed from a cited source), ``scale`` (fixed: another parameter sets its scale),
     ``definition`` or ``switch``."""
     if name in FIXED:
         return FIXED[name]
@@ -347,7 +397,7 @@ PARAMETERS: dict[str, Param] = {p.name: p for p in _GLOBAL}
 
 
 def free_parameters() -> list[str]:
-    """The free globals: every global that is neither a definition nor a switch."""
+    """The free globals: those calibrated or assumed (not fixed by FIXED or by the screen)."""
     return [n for n in PARAMETERS if status(n) in ("calibrated", "assumed")]
 
 
@@ -458,12 +508,15 @@ def parameter_table_markdown() -> str:
     """The parameter tables of docs/ODD.md, generated from the declarations."""
     free = free_parameters()
     n_cal = sum(status(n) == "calibrated" for n in free)
-    n_scr = sum(status(n) == "screened" for n in PARAMETERS)
+    fixed = {k: sum(status(n) == k for n in PARAMETERS)
+             for k in ("screened", "data", "scale", "definition", "switch")}
     out: list[str] = [
         f"{len(PARAMETERS)} global parameters: {len(free)} free ({n_cal} calibrated, "
-        f"{len(free) - n_cal} assumed), {len(PARAMETERS) - len(free)} fixed: {n_scr} because "
-        "no criterion needs them (*screened*, docs/validation.md), "
-        f"{len(PARAMETERS) - len(free) - n_scr} as definitions or switches. *omnibalance* is "
+        f"{len(free) - n_cal} assumed), {len(PARAMETERS) - len(free)} fixed: "
+        f"{fixed['data']} from data (*data*, the source cited), {fixed['screened']} because no "
+        "criterion needs them (*screened*, docs/validation.md), "
+        f"{fixed['scale']} because another parameter sets its scale (*scale*) and "
+        f"{fixed['definition'] + fixed['switch']} as definitions or switches. *omnibalance* is "
         "omnibalance's calibrated value (section 8; the default is the calibration search's "
         "centre); *prior* its declared prior range.\n"]
     for title, table in (("Global parameters", PARAMETERS), ("Regime fields", REGIME_FIELDS),

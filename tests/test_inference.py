@@ -273,10 +273,31 @@ us_pressure = { low = 0.0, high = 1.0 }
 """
 
 
+def _indistinguishable_from_half(x, y, box, name, bound, at) -> bool:
+    """Every phase-diagram bin between a box's bound and the 0.5 crossing has a share whose 95%
+    Wilson interval contains 0.5: the crossing is not located more finely than that, so a
+    bound anywhere in those bins agrees with the diagram."""
+    from omnibalance.sweep.phase import _levels
+    from omnibalance.validation.stats import wilson
+
+    keep = np.ones(len(x), dtype=bool)
+    for k, (lo, hi) in box.limits.items():
+        if k != name:
+            keep &= ((x[k] >= lo) & (x[k] <= hi)).to_numpy()
+    lev = _levels(x[name])[keep]
+    counts = pd.Series(np.asarray(y, dtype=float)[keep], index=lev.index).groupby(lev).agg(
+        ["sum", "size"])
+    lo, hi = sorted((bound, at))
+    between = counts[(counts.index >= lo) & (counts.index <= hi)]
+    return len(between) > 0 and all(
+        wilson(int(k), int(n)).low <= 0.5 <= wilson(int(k), int(n)).high
+        for k, n in zip(between["sum"], between["size"], strict=True))
+
+
 def test_discover_agrees_with_the_phase_diagram(tmp_path, capsys):
     """On a small version of the main job: a box of density >= 0.8 for pc_ever_RUS, printed
     as a rule, whose bounds on the phase diagram's axes fall within one bin of where the
-    diagram's probability crosses 0.5."""
+    diagram's probability crosses 0.5, or in bins whose share cannot be told from 0.5."""
     spec = tmp_path / "s.toml"
     spec.write_text(SWEEP)
     res = tmp_path / "R"
@@ -301,7 +322,9 @@ def test_discover_agrees_with_the_phase_diagram(tmp_path, capsys):
         found = crossing(runs[r.swept], runs["pc_ever_RUS"].to_numpy(), box, name)
         assert found is not None, name
         at, step = found
-        assert abs(bound - at) <= step, (name, bound, at, step)
+        assert abs(bound - at) <= step or _indistinguishable_from_half(
+            runs[r.swept], runs["pc_ever_RUS"].to_numpy(), box, name, bound, at), \
+            (name, bound, at, step)
         checked += 1
     assert checked, box.limits
 

@@ -158,17 +158,18 @@ def test_baseline_internal_threat_zero():
         assert m.regime_table().internal_threat.min() > 0
 
 
-def test_bandwagon_ortega_stays_with_russia():
-    """Bandwagon: in every seed where Ortega stays in office (at least half of them), his tie
-    to Russia ends above his tie to the United States, with no patron-client tie; where he is
-    removed, his successor's tie to the United States reaches a partnership in at least 3 of
-    4 such seeds; averaged over the seeds, the tie to Russia stays above the tie to the US."""
+def test_bandwagon_ortega_does_not_turn_to_washington():
+    """Bandwagon: in every seed where Ortega stays in office (at least half of them), he ends
+    with no tie to the United States or Russia (below a partnership) and no patron-client tie;
+    where he is removed, his successor's tie to the United States reaches a partnership in at
+    least 3 of 4 such seeds."""
     models = runs("bandwagon")
     stayed = [m for m in models if m.regimes[0].leader_changes == 0]
     removed = [m for m in models if m.regimes[0].leader_changes > 0]
     assert len(stayed) >= len(models) / 2
     for m in stayed:
-        assert tie(m, "RUS") > tie(m, "US") and not m.pc_ever[0].any()
+        assert tie(m, "US") < m.p["partnership_tie"] and not m.pc_ever[0].any()
+        assert tie(m, "RUS") < m.p["partnership_tie"]  # "nor, with these values, to Russia"
 
     def successor_to_us(m) -> bool:
         out = next(ev.step for ev in m.log if ev.kind in ("removal", "leader_change"))
@@ -177,7 +178,6 @@ def test_bandwagon_ortega_stays_with_russia():
         return bool((us.tie >= m.p["partnership_tie"]).any())
 
     assert 4 * count(removed, successor_to_us) >= 3 * len(removed)
-    assert np.mean([tie(m, "RUS") for m in models]) > np.mean([tie(m, "US") for m in models])
 
 
 # --- text and tests in step ---------------------------------------------------------------

@@ -61,3 +61,35 @@ def test_status_fixes_only_assumed_parameters_no_criterion_needs():
             assert name in free
             assert needed or params.status(name) == "calibrated", name
     assert not set(params.SCREENED) & set(params.CALIBRATED)
+
+
+def test_a_scale_parameter_is_not_identified_apart_from_the_one_that_sets_its_scale():
+    """``pressure_ideology`` is fixed as a scale because the model reads the hegemon's pressure
+    weights only times ``us_pressure``: doubling ``us_pressure`` and halving the three weights
+    must leave every run of the region unchanged. Fails if a weight is read anywhere else."""
+    from omnibalance.validation import simulate
+
+    p = params.rule_defaults("omnibalance")
+    weights = ("pressure_ideology", "pressure_autocracy", "pressure_rival_ties")
+    rescaled = {"us_pressure": p["us_pressure"] / 2} | {w: p[w] * 2 for w in weights}
+    assert params.SCALE == ("pressure_ideology",)
+    assert all(params.status(n) == "scale" and n not in params.free_parameters()
+               for n in params.SCALE)
+    for seed in range(3):
+        a = simulate.simulate("latin_america_2007", "omnibalance", None, seed)
+        b = simulate.simulate("latin_america_2007", "omnibalance", rescaled, seed)
+        assert np.array_equal(a.klass, b.klass) and np.allclose(a.debt, b.debt)
+        assert np.array_equal(a.first_security, b.first_security)
+    c = simulate.simulate("latin_america_2007", "omnibalance", {"us_pressure": 0.0}, 0)
+    assert not np.array_equal(a.klass, c.klass)  # the pressure does act
+
+
+def test_every_parameter_fixed_from_data_cites_its_source():
+    """A ``data`` parameter is neither calibrated nor free, and its declaration names the
+    source of its value (not the generic modelling-assumption text)."""
+    assert params.DATA
+    for name in params.DATA:
+        p = params.PARAMETERS[name]
+        assert params.status(name) == "data" and name not in params.free_parameters()
+        assert name not in params.CALIBRATED and p.prior is None
+        assert p.source != params.ASSUMED and any(ch.isdigit() for ch in p.source), name

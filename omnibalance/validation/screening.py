@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..params import PARAMETERS, rule_defaults, status
+from ..params import FIXED, PARAMETERS, rule_defaults, status
 from . import patterns
 from .calibration import SEARCH_SPAN
 from .robustness import evaluate_points
@@ -47,9 +47,9 @@ criteria (0.5 to 0.9, decided by 95% intervals over tens of runs) can tell the d
 
 
 def candidates() -> list[str]:
-    """What is screened: every global that is not a definition or a switch (the free ones and
-    those an earlier screen fixed, so that a rerun can give a fixed one back)."""
-    return [n for n in PARAMETERS if status(n) not in ("definition", "switch")]
+    """What is screened: every global not fixed by ``params.FIXED`` (the free ones and those an
+    earlier screen fixed, so that a rerun can give a fixed one back)."""
+    return [n for n in PARAMETERS if n not in FIXED]
 
 
 def screening_box(names: list[str] | None = None) -> dict[str, tuple[float, float]]:
