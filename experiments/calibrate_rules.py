@@ -16,7 +16,7 @@ import argparse
 import time
 from pathlib import Path
 
-from omnibalance.params import PARAMETERS, RULE_CALIBRATION, RULES
+from omnibalance.params import RULE_CALIBRATION, RULES
 from omnibalance.validation import calibration
 from omnibalance.validation.runner import cases
 
@@ -83,9 +83,7 @@ def main() -> None:
     for rule in RULES:
         if rule in kept_values:
             toml.append(f"[rules.{rule}]")
-            # a rule not recalibrated keeps its values as read (floats): ints stay ints
-            toml += [f"{k} = {int(v) if PARAMETERS[k].kind is int else v!r}"
-                     for k, v in kept_values[rule].items()]
+            toml += [f"{k} = {v!r}" for k, v in kept_values[rule].items()]
     (ROOT / "omnibalance" / "calibration.toml").write_text("\n".join(toml) + "\n",
                                                            encoding="utf-8")
     out = ROOT / "experiments" / "out"

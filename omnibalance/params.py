@@ -325,7 +325,8 @@ def package_toml(name: str) -> dict[str, Any]:
 
 def _load_calibration() -> dict[str, dict[str, float]]:
     table = package_toml("calibration.toml")
-    return {rule: {k: float(v) for k, v in values.items()}
+    kind = {p.name: p.kind for p in _GLOBAL}
+    return {rule: {k: kind[k](v) for k, v in values.items()}
             for rule, values in table.get("rules", {}).items()}
 
 
