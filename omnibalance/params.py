@@ -203,12 +203,15 @@ _GLOBAL: list[Param] = [
        "rule.", CAL, "decision"),
     # --- deals and bargaining (MODEL.md 3.5) ---
     _p("security_deal_size", 0.15, 0.0, 2.0, "x M per deal",
-       "Security aid (arms, police training) one security deal delivers.",
+       "Security aid (arms, police training) one security deal delivers, before the regime's "
+       "security_deal_scale.",
        "modelling assumption: one quarter's arms and training package. For scale, the 2016 "
        "order of 50 T-72B tanks (~$80M against a ~$79M budget, Valley's essay) is about 1.0 M, "
-       "some seven such quarters", "deal"),
+       "some seven such quarters; 15 sourced contracts have a median of 0.18 (docs/validation.md, "
+       "Parameters fixed from data, says why it is not adopted)", "deal"),
     _p("economic_deal_size", 0.3, 0.0, 5.0, "x M per deal",
-       "Investment or loans one economic deal delivers.", ASSUMED, "deal"),
+       "Investment or loans one economic deal delivers, before the regime's "
+       "economic_deal_scale.", ASSUMED, "deal"),
     _p("security_credit_share", 0.65, 0.0, 1.0, "share",
        "Share of security aid sold on credit (it becomes debt to the patron).",
        "Russia's arms credits to Venezuela, US$1bn (RIA Novosti, 25 Sep 2008), 2.2bn (RT, Sep "
@@ -418,9 +421,14 @@ _REGIME: list[Param] = [
     _p("opposition_ideology", 0.5, -1.0, 1.0, "-1 .. +1",
        "Mean ideology of a successor drawn when the leader is removed or loses an election.",
        "MODEL.md 3.3", "regime"),
-    _p("deal_scale", 1.0, 0.001, 1.0, "multiplier",
-       "Size of this regime's deals relative to the global deal sizes (x M): a large military "
-       "that makes most of its own arms buys a smaller share of its budget abroad per deal.",
+    _p("security_deal_scale", 1.0, 0.001, 10.0, "multiplier",
+       "Size of this regime's security deals relative to security_deal_size (x M): its "
+       "typical arms contract against the typical one (a large military that makes most of its "
+       "own arms buys a smaller share of its budget abroad per deal).",
+       "MODEL.md 3.5 (deal sizes stay within what a patron can offer)", "regime"),
+    _p("economic_deal_scale", 1.0, 0.001, 10.0, "multiplier",
+       "Size of this regime's economic deals relative to economic_deal_size (x M): its "
+       "typical state loan or investment against the typical one.",
        "MODEL.md 3.5 (deal sizes stay within what a patron can offer)", "regime"),
     _p("internal_threat_offset", 0.0, -1.0, 1.0, "threat",
        "Case-specific shift of baseline internal threat.", "MODEL.md 2", "regime"),

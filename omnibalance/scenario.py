@@ -442,12 +442,14 @@ def _set_event(where: str, ev: dict, path: str, probe: Scenario, rids: list[str]
                  str(ev.get("source", "")), power="" if regime else target)
 
 
-def smallest_deal(g: dict[str, float], military_budget: float, deal_scale: float = 1.0
-                  ) -> float:
-    """US$M of a regime's smallest deal: the smaller of the security and the economic deal
-    (``security_deal_size``, ``economic_deal_size``, x M) times the regime's ``deal_scale``
-    and its military budget, as :func:`omnibalance.engine.quarter.options` sizes them."""
-    return min(g["security_deal_size"], g["economic_deal_size"]) * deal_scale * military_budget
+def smallest_deal(g: dict[str, float], regime: dict[str, float]) -> float:
+    """US$M of a regime's smallest deal: the smaller of its security deal
+    (``security_deal_size`` x its ``security_deal_scale``) and its economic deal
+    (``economic_deal_size`` x its ``economic_deal_scale``), times its military budget, as
+    :func:`omnibalance.engine.quarter.options` sizes them."""
+    return min(g["security_deal_size"] * regime["security_deal_scale"],
+               g["economic_deal_size"] * regime["economic_deal_scale"]) \
+        * regime["military_budget"]
 
 
 def _check_deal_costs(where: str, params: dict, powers: list[PowerSpec],
@@ -462,12 +464,13 @@ def _check_deal_costs(where: str, params: dict, powers: list[PowerSpec],
         if not may:
             continue
         richest = max(may, key=lambda p: p.values["budget"])
-        cost = smallest_deal(g, r.values["military_budget"], r.values["deal_scale"])
+        cost = smallest_deal(g, r.values)
+        share = cost / r.values["military_budget"]
         if cost > richest.values["budget"]:
             raise ConfigError(
                 where, f"regimes.{r.id}.military_budget", r.values["military_budget"],
-                f"{r.name}'s smallest deal costs US${cost:,.0f}M (min(security_deal_size, "
-                f"economic_deal_size) = {cost / r.values['military_budget']:g} x M), more "
+                f"{r.name}'s smallest deal costs US${cost:,.0f}M ({share:g} x M, the smaller of"
+                " its security and economic deal), more "
                 f"than the largest quarterly budget of the powers it may deal with "
                 f"({richest.id}, US${richest.values['budget']:,.0f}M), so no power can fund "
                 "any of its deals in full; lower the deal sizes or raise a budget")

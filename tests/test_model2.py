@@ -317,7 +317,7 @@ def test_a_discount_lowers_the_debt_a_deal_adds_and_a_concession_adds_to_the_sta
 
 def test_brazils_deals_fit_a_patrons_budget():
     """Bug fix (issue 9, 4): Brazil's deals (0.15 and 0.3 of a US$20bn budget) exceeded every
-    power's quarterly budget, so no patron could ever fund one in full. With deal_scale 0.05
+    power's quarterly budget, so no patron could ever fund one in full. With deal scales of 0.05
     its smallest deal fits the largest budget of a power it may deal with, and under balance
     of power (which courts China every quarter) China funds some of its deals in full.
     Failed before Model 2: every Brazilian deal was funded in part or refused."""
@@ -332,6 +332,25 @@ def test_brazils_deals_fit_a_patrons_budget():
     m = OmnibalanceModel(REGION, rule="balance_of_power", rng=0, collect=False).run()
     deals = [e.text for e in m.log if e.kind == "deal" and e.regime == "BRA"]
     assert any("in part" not in text for text in deals), deals[:3]
+
+
+def test_security_and_economic_deal_scales_size_only_their_own_deals():
+    """A regime's two deal scales are separate inputs (the records put Argentina's arms at 0.01
+    of its budget and its Chinese loans near 1, docs/validation.md): raising one multiplies that
+    kind of deal and leaves the other kind and every other regime's deals as they were."""
+    case = cached_scenario(REGION)
+    arg = case.regime_index("ARG")
+    _opt_power, act, base, _credit = q.options(build_world(case, "omnibalance", n=1))
+    is_sec = act == rules.SECURITY
+    for field, kind in (("security_deal_scale", is_sec), ("economic_deal_scale", ~is_sec)):
+        w = build_world(case, "omnibalance", n=1)
+        w.regime[field][:, arg] *= 4.0
+        _o, _a, size, _c = q.options(w)
+        size, ref = np.broadcast_arrays(size, base)
+        np.testing.assert_allclose(size[0, arg, kind], 4.0 * ref[0, arg, kind])
+        np.testing.assert_array_equal(size[0, arg, ~kind], ref[0, arg, ~kind])
+        others = np.arange(w.n_r) != arg
+        np.testing.assert_array_equal(size[0][others], ref[0][others])
 
 
 # --- classification and criteria ------------------------------------------------------------

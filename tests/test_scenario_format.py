@@ -371,6 +371,7 @@ def test_the_deal_check_reads_the_scenarios_deal_sizes(tmp_path):
 
 @pytest.mark.parametrize("preset", list_presets())
 def test_every_preset_passes_the_deal_check(preset):
-    """Known failure until deal sizes change (issue Model 2): latin_america_2007's Brazil
-    (M ~ US$20bn, SIPRI) has a smallest deal of US$3,000M against the US's US$2,000M."""
+    """Every shipped scenario's deals fit some patron's budget. Failed before Model 2:
+    latin_america_2007's Brazil (M ~ US$20bn, SIPRI) had a smallest deal of US$3,000M against
+    the US's US$2,000M; its deal scales of 0.05 make it US$150M."""
     load_scenario(preset)

@@ -206,9 +206,10 @@ def options(w: World):
     opt_power = np.repeat(np.arange(w.n_p), ACTS)
     act = np.tile(np.arange(ACTS), w.n_p)
     is_sec, is_deal = act == rules.SECURITY, act != rules.CUT
-    size = np.where(is_sec, w.at("security_deal_size", 3),
-                    np.where(is_deal, w.at("economic_deal_size", 3), 0.0)) \
-        * w.regime["deal_scale"][..., None]
+    size = np.where(is_sec, w.at("security_deal_size", 3)
+                    * w.regime["security_deal_scale"][..., None],
+                    np.where(is_deal, w.at("economic_deal_size", 3)
+                             * w.regime["economic_deal_scale"][..., None], 0.0))
     credit = size * np.where(is_sec, w.at("security_credit_share", 3),
                              w.at("economic_credit_share", 3))
     return opt_power, act, size, credit
